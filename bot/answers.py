@@ -1,0 +1,35 @@
+"""What the bot says for a match: the answer, the suggestion prompt or a polite decline."""
+
+from __future__ import annotations
+
+from bot.render import render_entry, say, title
+from knowledge.matcher import Match
+from knowledge.schema import KnowledgeBase
+
+
+def reply_language(kb: KnowledgeBase, match: Match) -> str:
+    """Answer in the citizen's language when the bot speaks it, else English, else Vietnamese."""
+    return match.lang if match.lang in ("vi", "en") else "en"
+
+
+def compose(kb: KnowledgeBase, match: Match, lang: str | None = None) -> str:
+    """The text shown for `match` (without buttons)."""
+    lang = lang or reply_language(kb, match)
+    if match.band == "answer" and match.intent:
+        return render_entry(kb, kb.entries[match.intent], lang)
+    if match.band == "suggest":
+        options = "\n".join(
+            f"{n}. {title(kb.entries[i], lang)}" for n, i in enumerate(match.suggestions, 1)
+        )
+        return f"{say(kb, 'suggest', lang)}\n{options}"
+    return decline_text(kb, match, lang)
+
+
+def decline_text(kb: KnowledgeBase, match: Match, lang: str) -> str:
+    """A polite "I don't know", or where to go instead for an out-of-scope matter."""
+    if not match.query.strip() or match.score == 0 and not any(c.isalnum() for c in match.query):
+        return say(kb, "decline.empty", lang)
+    if match.redirect:
+        entry = kb.entries[match.redirect]
+        return render_entry(kb, entry, lang) + "\n\n" + say(kb, "decline.redirect", lang)
+    return say(kb, "decline", lang)

@@ -1,0 +1,165 @@
+"""The core: one entry point, `Assistant.handle(Inbound) -> list[Reply]`, for every channel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import menu, questions
+from bot.contacts import upsert_contact
+from bot.messages import Button, Inbound, Reply
+from bot.render import say
+from bot.texts import LANGUAGES
+from bot.turn import Flow, Handler, Turn
+from knowledge.matcher import Matcher
+
+log = logging.getLogger(__name__)
+LANGUAGE_MIN_WORDS = 2
+
+
+class Assistant:
+    """Routes a message to a button action, a command, a guided flow or the matcher.
+
+    Each message is handled in one transaction: the contact, the dialogue state, the logs and
+    anything a feature writes (a ticket, an outbox row) commit together, before any reply is
+    returned to the channel.
+    """
+
+    def __init__(self, matcher: Matcher, sessions: sessionmaker[Session]) -> None:
+        self.matcher = matcher
+        self.kb = matcher.kb
+        self.sessions = sessions
+        self.commands: dict[str, Handler] = {}
+        self.actions: dict[str, Handler] = {}
+        self.flows: dict[str, Flow] = {}
+        self._register_defaults()
+
+    # -- registry --------------------------------------------------------------------------
+    def command(self, *names: str) -> Callable[[Handler], Handler]:
+        """Register a slash command handler (used by features such as feedback)."""
+
+        def register(handler: Handler) -> Handler:
+            for name in names:
+                self.commands[name] = handler
+            return handler
+
+        return register
+
+    def action(self, kind: str, handler: Handler) -> None:
+        """Register the handler for buttons whose payload starts with `kind:`."""
+        self.actions[kind] = handler
+
+    def flow(self, flow: Flow) -> None:
+        """Register a guided flow."""
+        self.flows[flow.name] = flow
+
+    def _register_defaults(self) -> None:
+        self.command("start")(self._start)
+        self.command("menu")(lambda turn, _arg: [menu.main_menu(turn.kb, turn.lang)])
+        self.command("help", "trogiup")(lambda turn, _arg: [Reply(say(turn.kb, "help", turn.lang))])
+        self.command("lienhe", "hotline")(self._contact_info)
+        self.command("dangky")(self._subscribe)
+        self.command("huydangky")(self._unsubscribe)
+        self.command("ngonngu", "language")(self._language_menu)
+        self.action(menu.MENU, lambda turn, _arg: [menu.main_menu(turn.kb, turn.lang)])
+        self.action(menu.GROUP, lambda turn, arg: [menu.group_menu(turn.kb, arg, turn.lang)])
+        self.action(menu.ENTRY, self._show_entry)
+        self.action(menu.RATE, questions.rate)
+        self.action(menu.FORWARD, questions.forward)
+        self.action(menu.NONE_OF_THESE, questions.none_of_these)
+        self.action(menu.LANGUAGE, self._set_language)
+        self.flow(questions.RatingCommentFlow())
+
+    # -- entry point -----------------------------------------------------------------------
+    def handle(self, inbound: Inbound) -> list[Reply]:
+        """Handle one message in one transaction and return the replies to send."""
+        for attempt in (1, 2):
+            try:
+                with self.sessions.begin() as session:
+                    return self._handle(session, inbound)
+            except IntegrityError:
+                # Two first messages from a new contact raced to create it; the retry finds it.
+                if attempt == 2:
+                    raise
+                log.info("retrying a message after a concurrent insert")
+        raise AssertionError("unreachable")
+
+    def _handle(self, session: Session, inbound: Inbound) -> list[Reply]:
+        contact = upsert_contact(session, inbound)
+        turn = Turn(session, contact, inbound, self.kb, self._language(contact, inbound))
+        if inbound.payload:
+            kind, _, arg = inbound.payload.partition(":")
+            action = self.actions.get(kind)
+            return action(turn, arg) if action else [menu.main_menu(self.kb, turn.lang)]
+        if inbound.command:
+            handler = self.commands.get(inbound.command.lower())
+            if handler is None:
+                return [Reply(say(self.kb, "unknown_command", turn.lang))]
+            return handler(turn, inbound.args)
+        state = turn.state()
+        if state is not None and state.flow in self.flows:
+            replies = self.flows[state.flow].on_message(turn, state)
+            if replies is not None:
+                return replies
+        if inbound.unsupported and not inbound.text:
+            return [Reply(say(self.kb, "unsupported", turn.lang))]
+        return questions.answer_question(turn, self.matcher)
+
+    def _language(self, contact: object, inbound: Inbound) -> str:
+        from bot.models import Contact
+
+        assert isinstance(contact, Contact)
+        if contact.language_chosen or inbound.payload or inbound.command:
+            return contact.language
+        words = inbound.text.split()
+        if len(words) >= LANGUAGE_MIN_WORDS:
+            detected = self.matcher.language.detect(inbound.text)
+            contact.language = "en" if detected not in ("vi",) else "vi"
+        return contact.language
+
+    # -- built-in commands and buttons -------------------------------------------------------
+    def _start(self, turn: Turn, _arg: str) -> list[Reply]:
+        turn.clear_state()
+        intro = say(self.kb, "greeting", turn.lang)
+        if self.kb.example_locality:
+            intro += "\n" + say(self.kb, "example_notice", turn.lang)
+        return [menu.main_menu(self.kb, turn.lang, intro)]
+
+    def _show_entry(self, turn: Turn, arg: str) -> list[Reply]:
+        entry = self.kb.entries.get(arg)
+        if entry is None:
+            return [menu.main_menu(self.kb, turn.lang)]
+        return [menu.entry_reply(self.kb, entry, turn.lang, "0")]
+
+    def _contact_info(self, turn: Turn, _arg: str) -> list[Reply]:
+        replies = []
+        for entry_id in ("bo_phan_mot_cua", "hotline"):
+            entry = self.kb.entries.get(entry_id)
+            if entry is not None:
+                replies.append(menu.entry_reply(self.kb, entry, turn.lang, "0"))
+        return replies or [Reply(say(self.kb, "staff", turn.lang))]
+
+    def _subscribe(self, turn: Turn, _arg: str) -> list[Reply]:
+        key = "subscribed.already" if turn.contact.subscribed else "subscribed"
+        turn.contact.subscribed = True
+        return [Reply(say(self.kb, key, turn.lang))]
+
+    def _unsubscribe(self, turn: Turn, _arg: str) -> list[Reply]:
+        key = "unsubscribed" if turn.contact.subscribed else "unsubscribed.already"
+        turn.contact.subscribed = False
+        return [Reply(say(self.kb, key, turn.lang))]
+
+    def _language_menu(self, turn: Turn, _arg: str) -> list[Reply]:
+        buttons = tuple(
+            Button(name, menu.payload(menu.LANGUAGE, code)) for code, name in LANGUAGES.items()
+        )
+        return [Reply(say(self.kb, "language.choose", turn.lang), (buttons,))]
+
+    def _set_language(self, turn: Turn, arg: str) -> list[Reply]:
+        if arg not in LANGUAGES:
+            return self._language_menu(turn, arg)
+        turn.contact.language, turn.contact.language_chosen, turn.lang = arg, True, arg
+        return [menu.main_menu(self.kb, arg, say(self.kb, "language.set", arg))]

@@ -1,0 +1,154 @@
+"""The `cchc-bot` command line: the only place (with bot.runtime) that knows every part."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import Settings
+
+log = logging.getLogger("cchc_bot")
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from knowledge.loader import check
+
+    directory = args.dir or settings.kb_dir
+    problems = check(directory)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    from knowledge.loader import load
+
+    kb = load(directory)
+    questions = sum(len(q) for e in kb.entries.values() for q in e.questions.values())
+    print(f"OK: {len(kb.entries)} entries, {len(kb.groups)} groups, {questions} sample questions.")
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ask import result, stream
+    from bot.runtime import build_matcher
+
+    matcher = build_matcher(settings)
+    if args.text == "-":
+        for line in stream(matcher, sys.stdin):
+            sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+        return 0
+    outcome = result(matcher, args.text)
+    if args.json:
+        print(json.dumps(outcome, ensure_ascii=False))
+    else:
+        print(outcome["answer"])
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db import upgrade
+
+    upgrade(settings.database_url, args.revision)
+    print("Database is up to date.")
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runtime import build
+    from handlers.console import run_console
+
+    services = build(settings)
+    return run_console(services.assistant, user=args.user)
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation import evaluate, load_devset, report
+    from bot.runtime import build_matcher
+
+    outcome = evaluate(build_matcher(settings), load_devset(Path(args.file)))
+    print(json.dumps(outcome, ensure_ascii=False, indent=2) if args.json else report(outcome))
+    return 0
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.benchmark import run_benchmark
+
+    figures = run_benchmark(sizes=args.sizes, queries=args.queries)
+    print(json.dumps(figures, indent=2) if args.json else figures)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by tests)."""
+    root = argparse.ArgumentParser(prog="cchc-bot", description="CCHC virtual assistant")
+    root.add_argument("--kb", type=Path, help="knowledge base folder (default: the bundled one)")
+    sub = root.add_subparsers(dest="command", required=True)
+
+    kb = sub.add_parser("kb", help="knowledge base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    validate = kb_sub.add_parser("validate", help="check the knowledge base files")
+    validate.add_argument("dir", nargs="?", type=Path)
+    validate.set_defaults(run=_kb_validate)
+
+    ask = sub.add_parser("ask", help="answer one question ('-' reads one per line from stdin)")
+    ask.add_argument("text")
+    ask.add_argument("--json", action="store_true", help="print the JSON result")
+    ask.set_defaults(run=_ask)
+
+    db = sub.add_parser("db", help="database tools")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="apply migrations")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(run=_db_upgrade)
+
+    chat = sub.add_parser("chat", help="chat with the bot in this terminal")
+    chat.add_argument("--user", default="console", help="who you are (default: console)")
+    chat.set_defaults(run=_chat)
+
+    ev = sub.add_parser("eval", help="accuracy on a labelled question file")
+    ev.add_argument("file")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(run=_eval)
+
+    bench = sub.add_parser("bench", help="matcher speed and memory at several sizes")
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--sizes", type=int, nargs="+", default=[200, 10_000, 100_000])
+    bench.add_argument("--queries", type=int, default=2000)
+    bench.set_defaults(run=_bench)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `cchc-bot` console script."""
+    args = parser().parse_args(argv)
+    settings = Settings()
+    if args.kb:
+        settings = settings.model_copy(update={"kb_dir": args.kb})
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from knowledge.loader import KnowledgeBaseError
+
+    try:
+        code: int = args.run(args, settings)
+    except KnowledgeBaseError as exc:
+        print("The knowledge base has problems:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""Settings from the environment (and an optional `.env`), passed in, never global."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from knowledge.matcher import Thresholds
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be told from outside. Secrets are `SecretStr`: they never print."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default="sqlite:///cchc-bot.db")
+    kb_dir: Path | None = None
+    answer_threshold: float = 50.0
+    suggest_threshold: float = 34.0
+    answer_margin: float = 4.0
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    staff_chat_id: int | None = None
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    log_level: str = "INFO"
+    flood_messages: int = 8
+    flood_seconds: float = 10.0
+
+    def thresholds(self) -> Thresholds:
+        """Matcher thresholds from these settings."""
+        return Thresholds(self.answer_threshold, self.suggest_threshold, self.answer_margin)

@@ -1,0 +1,67 @@
+"""Menu navigation: topic groups → topics → answer, with back and home buttons."""
+
+from __future__ import annotations
+
+from bot.messages import Button, Reply
+from bot.render import answer_language, render_entry, say, title
+from knowledge.schema import Entry, KnowledgeBase
+
+MENU = "menu"
+GROUP = "grp"
+ENTRY = "ent"
+RATE = "rate"
+FORWARD = "fwd"
+NONE_OF_THESE = "none"
+LANGUAGE = "lang"
+
+
+def payload(kind: str, *parts: object) -> str:
+    """A button payload: kind and arguments joined by ':' (kept short for Telegram's 64 bytes)."""
+    return ":".join([kind, *(str(p) for p in parts)])
+
+
+def home_row(kb: KnowledgeBase, lang: str) -> tuple[Button, ...]:
+    """The "main menu" button row."""
+    return (Button(say(kb, "menu.home", lang), payload(MENU)),)
+
+
+def main_menu(kb: KnowledgeBase, lang: str, intro: str | None = None) -> Reply:
+    """The topic groups as buttons, two per row."""
+    buttons = [
+        Button(group.title[answer_language(group.title, lang)], payload(GROUP, group.id))
+        for group in kb.menu_groups()
+    ]
+    rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+    return Reply(intro or say(kb, "menu.title", lang), rows)
+
+
+def group_menu(kb: KnowledgeBase, group_id: str, lang: str) -> Reply:
+    """The topics of one group, one per row, then back/home."""
+    group = kb.groups.get(group_id)
+    if group is None:
+        return main_menu(kb, lang)
+    rows = [
+        (Button(title(kb.entries[entry_id], lang), payload(ENTRY, entry_id)),)
+        for entry_id in group.entry_ids
+    ]
+    rows.append((Button(say(kb, "menu.back", lang), payload(MENU)),))
+    name = group.title[answer_language(group.title, lang)]
+    return Reply(say(kb, "menu.group", lang, group=name), tuple(rows))
+
+
+def entry_reply(kb: KnowledgeBase, entry: Entry, lang: str, rating_ref: str) -> Reply:
+    """An answer with 👍/👎, related topics and back/home buttons."""
+    rows: list[tuple[Button, ...]] = [
+        (
+            Button(say(kb, "rate.up", lang), payload(RATE, entry.id, rating_ref, "up")),
+            Button(say(kb, "rate.down", lang), payload(RATE, entry.id, rating_ref, "down")),
+        )
+    ]
+    related = [kb.entries[r] for r in entry.related if r in kb.entries][:2]
+    if related:
+        rows.append(tuple(Button(f"➡️ {title(r, lang)}", payload(ENTRY, r.id)) for r in related))
+    back = [Button(say(kb, "menu.home", lang), payload(MENU))]
+    if entry.group in kb.groups and kb.groups[entry.group].menu:
+        back.insert(0, Button(say(kb, "menu.back", lang), payload(GROUP, entry.group)))
+    rows.append(tuple(back))
+    return Reply(render_entry(kb, entry, lang), tuple(rows), {"intent": entry.id})

@@ -1,0 +1,132 @@
+"""Free-text questions: match, log, and reply with an answer, suggestions or a decline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.answers import decline_text
+from bot.menu import FORWARD, MENU, ENTRY, NONE_OF_THESE, entry_reply, payload
+from bot.messages import Button, Reply
+from bot.models import AnswerRating, MessageLog, UnansweredQuestion, utcnow
+from bot.render import say, title
+from bot.turn import Turn
+from knowledge.matcher import Match, Matcher
+
+RATING_FLOW = "rating_comment"
+RATING_TTL = dt.timedelta(minutes=15)
+
+
+def log_question(turn: Turn, match: Match) -> MessageLog:
+    """Record the question and what the matcher decided."""
+    row = MessageLog(
+        contact_id=turn.contact.id,
+        text=match.query[:4000],
+        lang=match.lang,
+        intent=match.intent if match.band != "decline" else None,
+        score=match.score,
+        band=match.band,
+    )
+    turn.session.add(row)
+    turn.session.flush()
+    return row
+
+
+def answer_question(turn: Turn, matcher: Matcher) -> list[Reply]:
+    """Match the typed text and reply."""
+    match = matcher.match(turn.inbound.text)
+    logged = log_question(turn, match)
+    kb, lang = turn.kb, turn.lang
+    if match.band == "answer" and match.intent:
+        return [entry_reply(kb, kb.entries[match.intent], lang, str(logged.id))]
+    if match.band == "suggest":
+        rows = [
+            (Button(title(kb.entries[i], lang), payload(ENTRY, i)),) for i in match.suggestions
+        ]
+        rows.append((Button(say(kb, "suggest.none", lang), payload(NONE_OF_THESE, logged.id)),))
+        return [Reply(say(kb, "suggest", lang), tuple(rows))]
+    return [decline(turn, match, logged)]
+
+
+def decline(turn: Turn, match: Match, logged: MessageLog) -> Reply:
+    """Polite decline: hotline, and a button to forward the question to staff."""
+    kb, lang = turn.kb, turn.lang
+    text = decline_text(kb, match, turn.lang)
+    if not match.query.strip():
+        return Reply(text, ((Button(say(kb, "menu", lang), payload(MENU)),),))
+    question = UnansweredQuestion(
+        contact_id=turn.contact.id,
+        message_id=logged.id,
+        text=match.query[:4000],
+        lang=match.lang,
+        score=match.score,
+    )
+    turn.session.add(question)
+    turn.session.flush()
+    rows = (
+        (Button(say(kb, "forward", lang), payload(FORWARD, question.id)),),
+        (Button(say(kb, "menu", lang), payload(MENU)),),
+    )
+    return Reply(text, rows, {"unanswered_id": str(question.id)})
+
+
+def none_of_these(turn: Turn, arg: str) -> list[Reply]:
+    """The citizen rejected every suggestion: decline the logged question."""
+    logged = turn.session.get(MessageLog, int(arg)) if arg.isdigit() else None
+    if logged is None or logged.contact_id != turn.contact.id:
+        return [Reply(say(turn.kb, "forward.nothing", turn.lang))]
+    logged.band = "decline"
+    match = Match(logged.text, logged.lang, "decline", None, logged.score)
+    return [decline(turn, match, logged)]
+
+
+def forward(turn: Turn, arg: str) -> list[Reply]:
+    """The citizen agreed to send an unanswered question to staff."""
+    question = turn.session.get(UnansweredQuestion, int(arg)) if arg.isdigit() else None
+    if question is None or question.contact_id != turn.contact.id:
+        return [Reply(say(turn.kb, "forward.nothing", turn.lang))]
+    if not question.forwarded:
+        question.forwarded, question.forwarded_at = True, utcnow()
+    return [Reply(say(turn.kb, "forwarded", turn.lang))]
+
+
+def rate(turn: Turn, arg: str) -> list[Reply]:
+    """👍/👎 on an answer; 👎 invites an optional comment (next message)."""
+    intent, _, rest = arg.partition(":")
+    ref, _, verdict = rest.partition(":")
+    if intent not in turn.kb.entries or verdict not in ("up", "down"):
+        return []
+    message = turn.session.get(MessageLog, int(ref)) if ref.isdigit() else None
+    if message is not None and message.contact_id != turn.contact.id:
+        message = None
+    rating = AnswerRating(
+        contact_id=turn.contact.id,
+        message_id=message.id if message else None,
+        intent=intent,
+        useful=verdict == "up",
+    )
+    turn.session.add(rating)
+    turn.session.flush()
+    if verdict == "up":
+        return [Reply(say(turn.kb, "rated.up", turn.lang))]
+    turn.set_state(RATING_FLOW, "comment", {"rating_id": rating.id}, RATING_TTL)
+    return [Reply(say(turn.kb, "rated.down", turn.lang))]
+
+
+class RatingCommentFlow:
+    """After 👎, the next typed message is kept as the comment on what was missing."""
+
+    name = RATING_FLOW
+
+    def on_message(self, turn: Turn, state: object) -> list[Reply] | None:
+        from bot.models import DialogueState
+
+        assert isinstance(state, DialogueState)
+        text = turn.inbound.text.strip()
+        if not text:
+            return None
+        turn.clear_state()
+        rating = turn.session.get(AnswerRating, int(state.data.get("rating_id", 0)))
+        if rating is None:
+            return None
+        rating.comment = text[:4000]
+        return [Reply(say(turn.kb, "rated.comment", turn.lang))]

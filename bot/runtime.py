@@ -1,0 +1,39 @@
+"""Wiring: build every part from settings (no globals, nothing at import time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.assistant import Assistant
+from bot.config import Settings
+from bot.db import make_engine, make_sessions
+from knowledge.loader import load
+from knowledge.matcher import Matcher
+
+
+@dataclass
+class Services:
+    """The built application parts, handed to channels and commands."""
+
+    settings: Settings
+    matcher: Matcher
+    engine: Engine
+    sessions: sessionmaker[Session]
+    assistant: Assistant
+
+
+def build_matcher(settings: Settings) -> Matcher:
+    """Load the knowledge base and index it (no database needed)."""
+    return Matcher(load(settings.kb_dir), settings.thresholds())
+
+
+def build(settings: Settings, matcher: Matcher | None = None) -> Services:
+    """Every part the running bot needs."""
+    matcher = matcher or build_matcher(settings)
+    engine = make_engine(settings.database_url)
+    sessions = make_sessions(engine)
+    assistant = Assistant(matcher, sessions)
+    return Services(settings, matcher, engine, sessions, assistant)

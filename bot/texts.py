@@ -1,0 +1,170 @@
+"""Every sentence the bot itself says, per language (Vietnamese first, English second).
+
+Placeholders in braces are filled from keyword arguments; `{hotline.commune}`-style keys are
+filled from the knowledge base's locality file by `bot.render.fill`.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SIMPLE = re.compile(r"\{(\w+)\}")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "vi": {
+        "documents": "📄 Hồ sơ cần chuẩn bị:",
+        "steps": "🧭 Các bước:",
+        "where": "📍 Nơi nộp:",
+        "fee": "💰 Lệ phí:",
+        "time": "⏱ Thời hạn giải quyết:",
+        "online": "🌐 Nộp trực tuyến:",
+        "online.toan_trinh": "có, toàn trình",
+        "online.mot_phan": "có, một phần",
+        "online.khong": "chưa hỗ trợ",
+        "legal": "⚖️ Căn cứ pháp lý:",
+        "source": "🔎 Nguồn: {source} (kiểm tra ngày {date})",
+        "suggest": "Tôi chưa chắc Ông/Bà muốn hỏi về nội dung nào. Có phải một trong các nội dung sau không?",
+        "suggest.none": "Không phải các nội dung trên",
+        "decline": (
+            "Xin lỗi Ông/Bà, tôi chưa có thông tin chắc chắn để trả lời câu hỏi này. "
+            "Ông/Bà vui lòng gọi đường dây nóng {hotline.commune} (trong giờ hành chính) "
+            "hoặc bấm nút bên dưới để chuyển câu hỏi cho cán bộ trả lời."
+        ),
+        "decline.redirect": "Ông/Bà cần hỗ trợ thêm có thể gọi {hotline.commune}.",
+        "decline.empty": "Ông/Bà vui lòng nhập câu hỏi bằng chữ, ví dụ: “làm căn cước ở đâu”.",
+        "forward": "📨 Chuyển câu hỏi cho cán bộ",
+        "forwarded": (
+            "Tôi đã chuyển câu hỏi của Ông/Bà tới cán bộ {office.name}. "
+            "Cán bộ sẽ trả lời trong giờ hành chính. Xin cảm ơn Ông/Bà."
+        ),
+        "forward.nothing": "Không có câu hỏi nào đang chờ chuyển. Ông/Bà vui lòng nhập câu hỏi trước.",
+        "rate.up": "👍 Hữu ích",
+        "rate.down": "👎 Chưa hữu ích",
+        "rated.up": "Cảm ơn Ông/Bà đã đánh giá!",
+        "rated.down": (
+            "Cảm ơn Ông/Bà đã góp ý. Ông/Bà có thể nhắn ngay câu trả lời còn thiếu điều gì "
+            "(không bắt buộc), tôi sẽ chuyển tới cán bộ để hoàn thiện."
+        ),
+        "rated.comment": "Cảm ơn Ông/Bà, góp ý đã được ghi nhận.",
+        "menu.title": "Ông/Bà muốn tìm hiểu về lĩnh vực nào? Chọn một mục hoặc gõ câu hỏi.",
+        "menu.group": "Chọn nội dung trong mục “{group}”:",
+        "menu.back": "⬅️ Quay lại",
+        "menu.home": "🏠 Menu chính",
+        "menu": "📋 Menu",
+        "see_also": "Xem thêm",
+        "greeting": (
+            "Xin chào Ông/Bà! Tôi là trợ lý ảo cải cách hành chính của {commune.name}. "
+            "Tôi có thể hướng dẫn thủ tục hành chính, cách nộp hồ sơ trực tuyến, "
+            "tiếp nhận phản ánh – kiến nghị và cho biết số đường dây nóng. "
+            "Ông/Bà hãy chọn một mục bên dưới hoặc gõ câu hỏi, ví dụ: “làm căn cước ở đâu”."
+        ),
+        "example_notice": "(Lưu ý: đây là dữ liệu của một xã mẫu để minh họa.)",
+        "help": (
+            "Cách dùng: gõ câu hỏi bằng tiếng Việt (có dấu hoặc không dấu) hoặc tiếng Anh.\n"
+            "/menu – danh mục chủ đề\n/lienhe – địa chỉ và đường dây nóng\n"
+            "/phananh – gửi phản ánh, kiến nghị\n/tracuu MÃ – tra cứu phản ánh\n"
+            "/dangky – nhận tin cải cách hành chính\n/huydangky – ngừng nhận tin\n"
+            "/ngonngu – đổi ngôn ngữ"
+        ),
+        "subscribed": "Ông/Bà đã đăng ký nhận tin cải cách hành chính. Gõ /huydangky để ngừng nhận.",
+        "subscribed.already": "Ông/Bà đã đăng ký nhận tin từ trước. Gõ /huydangky để ngừng nhận.",
+        "unsubscribed": "Ông/Bà đã ngừng nhận tin. Gõ /dangky nếu muốn nhận lại.",
+        "unsubscribed.already": "Ông/Bà hiện không đăng ký nhận tin. Gõ /dangky để đăng ký.",
+        "language.choose": "Chọn ngôn ngữ / Choose your language:",
+        "language.set": "Tôi sẽ trả lời Ông/Bà bằng tiếng Việt.",
+        "unsupported": (
+            "Xin lỗi Ông/Bà, tôi chỉ đọc được tin nhắn chữ. "
+            "Ông/Bà vui lòng gõ câu hỏi, hoặc gõ /menu để xem danh mục."
+        ),
+        "staff": (
+            "Để gặp cán bộ, Ông/Bà gọi {hotline.commune} trong giờ hành chính "
+            "hoặc đến {one_stop.name}. Ông/Bà cũng có thể bấm nút dưới đây để gửi câu hỏi cho cán bộ."
+        ),
+        "unknown_command": "Tôi không hiểu lệnh này. Gõ /help để xem các lệnh.",
+        "flood": "Ông/Bà gửi tin hơi nhanh, vui lòng đợi vài giây rồi gửi tiếp.",
+        "error": "Xin lỗi Ông/Bà, hệ thống đang gặp sự cố. Ông/Bà vui lòng thử lại sau ít phút.",
+    },
+    "en": {
+        "documents": "📄 Documents:",
+        "steps": "🧭 Steps:",
+        "where": "📍 Where:",
+        "fee": "💰 Fee:",
+        "time": "⏱ Processing time:",
+        "online": "🌐 Online:",
+        "online.toan_trinh": "yes, fully online",
+        "online.mot_phan": "yes, partly online",
+        "online.khong": "not available",
+        "legal": "⚖️ Legal basis:",
+        "source": "🔎 Source: {source} (checked {date})",
+        "suggest": "I am not sure what you are asking about. Is it one of these?",
+        "suggest.none": "None of these",
+        "decline": (
+            "Sorry, I do not have reliable information to answer that. Please call "
+            "{hotline.commune} during office hours, or press the button below to send "
+            "your question to our staff."
+        ),
+        "decline.redirect": "For more help, please call {hotline.commune}.",
+        "decline.empty": "Please type your question in words, for example: “where do I get an ID card”.",
+        "forward": "📨 Send my question to staff",
+        "forwarded": (
+            "Your question has been sent to the staff of {office.name}. "
+            "They will reply during office hours. Thank you."
+        ),
+        "forward.nothing": "There is no question waiting to be sent. Please type your question first.",
+        "rate.up": "👍 Helpful",
+        "rate.down": "👎 Not helpful",
+        "rated.up": "Thank you for your rating!",
+        "rated.down": (
+            "Thank you. If you like, tell me what was missing from the answer and I will pass it "
+            "on to our staff."
+        ),
+        "rated.comment": "Thank you, your comment has been recorded.",
+        "menu.title": "Which topic are you interested in? Pick one or type your question.",
+        "menu.group": "Choose a topic in “{group}”:",
+        "menu.back": "⬅️ Back",
+        "menu.home": "🏠 Main menu",
+        "menu": "📋 Menu",
+        "see_also": "See also",
+        "greeting": (
+            "Hello! I am the administrative reform assistant of {commune.name}. I can explain "
+            "administrative procedures and online public services, take your feedback and tell "
+            "you which hotline to call. Pick a topic below or type a question, for example: "
+            "“where do I get an ID card”."
+        ),
+        "example_notice": "(Note: this is a sample commune's data, for demonstration.)",
+        "help": (
+            "Type your question in Vietnamese or English.\n/menu – topics\n"
+            "/lienhe – address and hotlines\n/phananh – send feedback\n"
+            "/tracuu CODE – track your feedback\n/dangky – receive reform news\n"
+            "/huydangky – stop news\n/ngonngu – change language"
+        ),
+        "subscribed": "You are subscribed to administrative reform news. Send /huydangky to stop.",
+        "subscribed.already": "You were already subscribed. Send /huydangky to stop.",
+        "unsubscribed": "You will no longer receive news. Send /dangky to subscribe again.",
+        "unsubscribed.already": "You are not subscribed. Send /dangky to subscribe.",
+        "language.choose": "Chọn ngôn ngữ / Choose your language:",
+        "language.set": "I will answer you in English.",
+        "unsupported": "Sorry, I can only read text messages. Please type your question or /menu.",
+        "staff": (
+            "To talk to a staff member, call {hotline.commune} during office hours or visit "
+            "{one_stop.name}. You can also press the button below to send a question to staff."
+        ),
+        "unknown_command": "I do not know that command. Send /help to see the commands.",
+        "flood": "You are sending messages quickly; please wait a few seconds.",
+        "error": "Sorry, something went wrong on our side. Please try again in a few minutes.",
+    },
+}
+
+LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def text(key: str, lang: str, **values: str) -> str:
+    """The sentence `key` in `lang` (Vietnamese when not translated), with values filled in.
+
+    Only `{name}` keys given here are filled; dotted locality keys are left for `render.fill`.
+    """
+    table = TEXTS.get(lang) or (TEXTS["en"] if lang != "vi" else TEXTS["vi"])
+    template = table.get(key) or TEXTS["vi"][key]
+    if not values:
+        return template
+    return _SIMPLE.sub(lambda m: values.get(m.group(1), m.group(0)), template)

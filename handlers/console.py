@@ -1,0 +1,60 @@
+"""Console channel: chat with the core in a terminal; numbers pick buttons."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from bot.assistant import Assistant
+from bot.messages import Button, Inbound, Reply
+
+CHANNEL = "console"
+QUIT = {"/quit", "/exit", "quit", "exit", "thoat", "thoát"}
+
+
+def parse(line: str, user: str, buttons: list[Button]) -> Inbound:
+    """Turn a typed line into an Inbound: a number picks a button, /x is a command."""
+    text = line.strip()
+    if text.isdigit() and 1 <= int(text) <= len(buttons):
+        return Inbound(CHANNEL, user, payload=buttons[int(text) - 1].payload)
+    if text.startswith("/") and len(text) > 1:
+        name, _, args = text[1:].partition(" ")
+        return Inbound(CHANNEL, user, command=name.split("@")[0], args=args.strip())
+    return Inbound(CHANNEL, user, text=text)
+
+
+def render(replies: list[Reply]) -> tuple[str, list[Button]]:
+    """Replies as text, with every button numbered (a console has no buttons)."""
+    lines: list[str] = []
+    buttons: list[Button] = []
+    for reply in replies:
+        lines.append(reply.text)
+        for button in reply.all_buttons():
+            buttons.append(button)
+            lines.append(f"  [{len(buttons)}] {button.label}")
+        lines.append("")
+    return "\n".join(lines), buttons
+
+
+def run_console(
+    assistant: Assistant, user: str = "console", stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> int:
+    """Read questions until end of input or /quit."""
+    interactive = stdin.isatty()
+    text, buttons = render(assistant.handle(Inbound(CHANNEL, user, command="start")))
+    out.write(text + "\n")
+    out.write("(Gõ câu hỏi, số để chọn nút, /quit để thoát.)\n")
+    while True:
+        if interactive:
+            out.write("> ")
+            out.flush()
+        line = stdin.readline()
+        if not line or line.strip().lower() in QUIT:
+            break
+        if not line.strip():
+            continue
+        text, buttons = render(assistant.handle(parse(line, user, buttons)))
+        out.write(text + "\n")
+        out.flush()
+    out.write("Tạm biệt Ông/Bà!\n")
+    return 0

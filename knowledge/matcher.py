@@ -1,0 +1,119 @@
+"""Decide what to do with a question: answer, suggest up to three topics, or decline.
+
+The index ranks intents; a second small logistic model turns the best candidate's evidence
+(its rank score, its lead over the runner-up, how much of the question it explains, how much of
+the question the knowledge base knows at all, the question's length) into a confidence 0–100.
+Both models' weights are fitted by `cchc-bot calibrate` on the labelled dev set.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from knowledge.index import Index, Scored
+from knowledge.langid import LanguageDetector
+from knowledge.normaliser import Normaliser, tokens
+from knowledge.schema import KnowledgeBase
+
+Band = Literal["answer", "suggest", "decline"]
+
+# Confidence model over `confidence_features`, fitted by `cchc-bot calibrate`.
+CONFIDENCE_WEIGHTS = (1.5, 4.11, 0.36, 0.58, 3.06, 1.12, -0.19, 1.56)
+CONFIDENCE_BIAS = -6.05
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Confidence limits (0–100), calibrated on the dev set (`cchc-bot eval`)."""
+
+    answer: float = 50.0
+    suggest: float = 40.0
+    margin: float = 0.0
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the matcher decided for one question."""
+
+    query: str
+    lang: str
+    band: Band
+    intent: str | None  # the answered entry, or the best suggestion; None when declined
+    score: float
+    suggestions: tuple[str, ...] = ()
+    redirect: str | None = None  # the out-of-scope entry that explains where to go instead
+    ranked: tuple[Scored, ...] = ()
+
+
+def confidence_features(ranked: tuple[Scored, ...], words: int) -> list[float]:
+    """Evidence about the best candidate, in the order of CONFIDENCE_WEIGHTS."""
+    top = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    return [
+        top.score,
+        top.score - runner_up,
+        top.cosine,
+        top.best,
+        top.cover,
+        top.fuzzy,
+        top.known,
+        math.log(1 + words),
+    ]
+
+
+def confidence(features: list[float]) -> float:
+    """Probability (0..1) that answering with the best candidate is right."""
+    z = CONFIDENCE_BIAS + sum(w * x for w, x in zip(CONFIDENCE_WEIGHTS, features, strict=True))
+    return 1 / (1 + math.exp(-z))
+
+
+class Matcher:
+    """The knowledge base's question matcher."""
+
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        self.kb = kb
+        self.thresholds = thresholds or Thresholds()
+        self.normaliser = Normaliser(kb.lexicon)
+        pairs = [
+            (entry.id, question)
+            for entry in kb.entries.values()
+            for questions in ([*entry.questions.values(), list(entry.title.values())])
+            for question in questions
+        ]
+        self.index = Index.build(pairs, self.normaliser)
+        vi_words = _words(kb, "vi") | set(kb.lexicon.abbreviations)
+        en_words = _words(kb, "en")
+        self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
+
+    def rank(self, text: str) -> tuple[tuple[Scored, ...], int]:
+        """Ranked candidate intents for `text`, and the number of words it has."""
+        expanded = self.normaliser.expand(text)
+        words = [self.normaliser.repair(w) for w in expanded]
+        return tuple(self.index.search(words, expanded, limit=6)), len(expanded)
+
+    def match(self, text: str) -> Match:
+        """Match one question."""
+        lang = self.language.detect(text)
+        ranked, words = self.rank(text)
+        if not ranked:
+            return Match(text, lang, "decline", None, 0.0)
+        top = ranked[0]
+        score = round(100 * confidence(confidence_features(ranked, words)), 1)
+        limits = self.thresholds
+        if self.kb.entries[top.intent].out_of_scope:
+            return Match(text, lang, "decline", None, score, redirect=top.intent, ranked=ranked)
+        in_scope = [s for s in ranked if not self.kb.entries[s.intent].out_of_scope]
+        lead = 100 * (top.score - in_scope[1].score) if len(in_scope) > 1 else 100.0
+        if score >= limits.answer and lead >= limits.margin:
+            return Match(text, lang, "answer", top.intent, score, ranked=ranked)
+        if score >= limits.suggest:
+            floor = top.score - 0.15
+            options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
+            return Match(text, lang, "suggest", top.intent, score, options, ranked=ranked)
+        return Match(text, lang, "decline", None, score, ranked=ranked)
+
+
+def _words(kb: KnowledgeBase, lang: str) -> set[str]:
+    return {w for e in kb.entries.values() for q in e.questions.get(lang, []) for w in tokens(q)}

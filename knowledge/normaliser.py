@@ -1,0 +1,105 @@
+"""Turn what citizens type into comparable tokens.
+
+Folding removes case and Vietnamese diacritics (đ → d), so "Làm CCCD ở đâu?" and "lam cccd o dau"
+become the same. The lexicon then expands teencode and abbreviations (ko → khong, cccd → can cuoc
+cong dan) and maps synonymous phrases to one wording; `Normaliser.repair` fixes typing slips
+against the knowledge base's own vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from knowledge.schema import Lexicon
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_TELEX_TONE = re.compile(r"^([a-z]*[aeiouy][a-z]*?)([sfrxj])$")
+_VN_MARKS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lowercase, drop diacritics (đ → d) and turn everything but letters and digits to spaces."""
+    text = unicodedata.normalize("NFC", text).lower().replace("đ", "d").replace("ð", "d")
+    stripped = "".join(
+        ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn"
+    )
+    return " ".join(_TOKEN.findall(stripped))
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens of `text`."""
+    return fold(text).split()
+
+
+def has_vietnamese_marks(text: str) -> bool:
+    """True when the text uses letters only Vietnamese writes (ă, ơ, ư, đ, tone marks...)."""
+    lowered = unicodedata.normalize("NFC", text).lower()
+    return any(ch in _VN_MARKS for ch in lowered)
+
+
+class Normaliser:
+    """Folds, expands abbreviations and phrases, and repairs typos against a vocabulary."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._phrases = sorted(lexicon.phrases.items(), key=lambda kv: -len(kv[0]))
+        self._vocabulary: frozenset[str] = frozenset()
+        self._by_length: dict[int, list[str]] = {}
+        self._repairs: dict[str, str] = {}
+
+    def set_vocabulary(self, words: Iterable[str]) -> None:
+        """Words typo repair may correct towards (the knowledge base's own words)."""
+        self._vocabulary = frozenset(words)
+        self._by_length = {}
+        for word in sorted(self._vocabulary):
+            self._by_length.setdefault(len(word), []).append(word)
+        self._repairs = {}
+
+    def expand(self, text: str) -> list[str]:
+        """Folded tokens with abbreviations expanded and synonymous phrases mapped."""
+        words: list[str] = []
+        for token in tokens(text):
+            words.extend(self.lexicon.abbreviations.get(token, token).split())
+        if not self._phrases:
+            return words
+        joined = f" {' '.join(words)} "
+        for phrase, canonical in self._phrases:
+            if f" {phrase} " in joined:
+                joined = joined.replace(f" {phrase} ", f" {canonical} ")
+        return joined.split()
+
+    def normalise(self, text: str) -> list[str]:
+        """Tokens ready for matching: expanded, then repaired against the vocabulary."""
+        return [self.repair(word) for word in self.expand(text)]
+
+    def repair(self, word: str) -> str:
+        """The vocabulary word `word` was probably meant to be (itself when unsure)."""
+        if not self._vocabulary or word in self._vocabulary or len(word) < 4 or word.isdigit():
+            return word
+        cached = self._repairs.get(word)
+        if cached is not None:
+            return cached
+        fixed = self._repair(word)
+        if len(self._repairs) < 100_000:
+            self._repairs[word] = fixed
+        return fixed
+
+    def _repair(self, word: str) -> str:
+        telex = _TELEX_TONE.match(word)  # "sinhf": a Telex tone key left behind
+        if telex and telex.group(1) in self._vocabulary:
+            return telex.group(1)
+        best, best_distance = word, 2
+        for length in (len(word) - 1, len(word), len(word) + 1):
+            for candidate in self._by_length.get(length, ()):
+                distance = OSA.distance(word, candidate, score_cutoff=1)
+                if distance < best_distance:
+                    best, best_distance = candidate, distance
+                    if distance == 0:
+                        return best
+        return best
