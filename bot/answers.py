@@ -7,14 +7,14 @@ from knowledge.matcher import Match
 from knowledge.schema import KnowledgeBase
 
 
-def reply_language(kb: KnowledgeBase, match: Match) -> str:
+def reply_language(match: Match) -> str:
     """Answer in the citizen's language when the bot speaks it, else English, else Vietnamese."""
     return match.lang if match.lang in ("vi", "en") else "en"
 
 
 def compose(kb: KnowledgeBase, match: Match, lang: str | None = None) -> str:
     """The text shown for `match` (without buttons)."""
-    lang = lang or reply_language(kb, match)
+    lang = lang or reply_language(match)
     if match.band == "answer" and match.intent:
         return render_entry(kb, kb.entries[match.intent], lang)
     if match.band == "suggest":
@@ -27,7 +27,7 @@ def compose(kb: KnowledgeBase, match: Match, lang: str | None = None) -> str:
 
 def decline_text(kb: KnowledgeBase, match: Match, lang: str) -> str:
     """A polite "I don't know", or where to go instead for an out-of-scope matter."""
-    if not match.query.strip() or match.score == 0 and not any(c.isalnum() for c in match.query):
+    if not match.query.strip() or (match.score == 0 and not any(c.isalnum() for c in match.query)):
         return say(kb, "decline.empty", lang)
     if match.redirect:
         entry = kb.entries[match.redirect]

@@ -59,7 +59,9 @@ class Assistant:
     def _register_defaults(self) -> None:
         self.command("start")(self._start)
         self.command("menu")(lambda turn, _arg: [menu.main_menu(turn.kb, turn.lang)])
-        self.command("help", "trogiup")(lambda turn, _arg: [Reply(say(turn.kb, "help", turn.lang))])
+        self.command("help", "trogiup")(
+            lambda turn, _arg: [Reply(say(turn.kb, "help", turn.lang))]
+        )
         self.command("lienhe", "hotline")(self._contact_info)
         self.command("dangky")(self._subscribe)
         self.command("huydangky")(self._unsubscribe)

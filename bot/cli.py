@@ -67,6 +67,17 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     return run_console(services.assistant, user=args.user)
 
 
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from handlers.server import run
+
+    updates = {"host": args.host, "port": args.port}
+    settings = settings.model_copy(update={k: v for k, v in updates.items() if v is not None})
+    asyncio.run(run(settings, polling=args.polling))
+    return 0
+
+
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation import evaluate, load_devset, report
     from bot.runtime import build_matcher
@@ -76,7 +87,16 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace, settings: Settings) -> int:
+def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation import load_devset
+    from bot.runtime import build_matcher
+    from knowledge.calibration import calibrate
+
+    print(json.dumps(calibrate(build_matcher(settings), load_devset(Path(args.file))), indent=2))
+    return 0
+
+
+def _bench(args: argparse.Namespace, _settings: Settings) -> int:
     from bot.benchmark import run_benchmark
 
     figures = run_benchmark(sizes=args.sizes, queries=args.queries)
@@ -111,10 +131,20 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", default="console", help="who you are (default: console)")
     chat.set_defaults(run=_chat)
 
+    serve = sub.add_parser("serve", help="run the bot server (Telegram webhook or polling)")
+    serve.add_argument("--polling", action="store_true", help="poll Telegram (no public URL)")
+    serve.add_argument("--host", help="listen address (default: HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (default: PORT or 8080)")
+    serve.set_defaults(run=_serve)
+
     ev = sub.add_parser("eval", help="accuracy on a labelled question file")
     ev.add_argument("file")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(run=_eval)
+
+    cal = sub.add_parser("calibrate", help="refit the matcher's scoring models on a labelled file")
+    cal.add_argument("file")
+    cal.set_defaults(run=_calibrate)
 
     bench = sub.add_parser("bench", help="matcher speed and memory at several sizes")
     bench.add_argument("--json", action="store_true")

@@ -42,8 +42,13 @@ def evaluate(matcher: Matcher, items: list[dict[str, Any]]) -> dict[str, Any]:
             got = match.intent if match.band != "decline" else "decline"
             confusions[(str(expected), f"{got}({match.band})")] += 1
             failures.append(
-                {"q": item["q"], "expected": expected, "got": got, "band": match.band,
-                 "score": match.score}
+                {
+                    "q": item["q"],
+                    "expected": expected,
+                    "got": got,
+                    "band": match.band,
+                    "score": match.score,
+                }
             )
     kinds = {
         kind: {
@@ -83,7 +88,8 @@ def report(outcome: dict[str, Any]) -> str:
     for kind, figures in outcome["kinds"].items():
         lines.append(
             f"  {kind:10s} {figures['accuracy']:5.1f}% of {figures['total']:4d}"
-            f"  (right one suggested: {figures['suggested_right']}, declined: {figures['declined']})"
+            f"  (right one suggested: {figures['suggested_right']},"
+            f" declined: {figures['declined']})"
         )
     lines += [
         f"Vietnamese answered right: {outcome['vietnamese_accuracy']}%",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.answers import decline_text
-from bot.menu import FORWARD, MENU, ENTRY, NONE_OF_THESE, entry_reply, payload
+from bot.menu import ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
 from bot.messages import Button, Reply
 from bot.models import AnswerRating, MessageLog, UnansweredQuestion, utcnow
 from bot.render import say, title

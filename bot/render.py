@@ -56,7 +56,11 @@ def render_entry(kb: KnowledgeBase, entry: Entry, lang: str) -> str:
                 parts.append(f"{text(key, lang)} {field[answer_language(field, lang)]}")
         if procedure.online is not None:
             online = text(f"online.{procedure.online.level}", lang)
-            url = f" – {procedure.online.url}" if procedure.online.available and procedure.online.url else ""
+            url = (
+                f" – {procedure.online.url}"
+                if procedure.online.available and procedure.online.url
+                else ""
+            )
             parts.append(f"{text('online', lang)} {online}{url}")
         if procedure.legal_basis:
             parts.append(f"{text('legal', lang)} {'; '.join(procedure.legal_basis)}")
@@ -66,7 +70,9 @@ def render_entry(kb: KnowledgeBase, entry: Entry, lang: str) -> str:
     return fill(kb, "\n\n".join(parts), lang)
 
 
-def _add_list(parts: list[str], label: str, items: TextList, lang: str, bullet: str | None) -> None:
+def _add_list(
+    parts: list[str], label: str, items: TextList, lang: str, bullet: str | None
+) -> None:
     if not items:
         return
     chosen = items[answer_language(items, lang)]

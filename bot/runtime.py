@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -27,7 +28,9 @@ class Services:
 
 def build_matcher(settings: Settings) -> Matcher:
     """Load the knowledge base and index it (no database needed)."""
-    return Matcher(load(settings.kb_dir), settings.thresholds())
+    matcher = Matcher(load(settings.kb_dir), settings.thresholds())
+    gc.freeze()  # the index lives as long as the process: keep it out of GC scans
+    return matcher
 
 
 def build(settings: Settings, matcher: Matcher | None = None) -> Services:

@@ -37,7 +37,10 @@ def render(replies: list[Reply]) -> tuple[str, list[Button]]:
 
 
 def run_console(
-    assistant: Assistant, user: str = "console", stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+    assistant: Assistant,
+    user: str = "console",
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
 ) -> int:
     """Read questions until end of input or /quit."""
     interactive = stdin.isatty()

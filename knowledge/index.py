@@ -9,6 +9,8 @@ knowledge base grows; only the candidates are scored in full.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -20,7 +22,8 @@ from knowledge.normaliser import Normaliser
 
 BIGRAM_WEIGHT = 1.6
 MAX_CANDIDATES = 24
-PREFILTER_MAX_POSTINGS = 3000
+PREFILTER_MIN_POSTINGS = 50  # n-grams in at most this many intents always select candidates
+PREFILTER_SHARE = 0.02  # ... or in at most this share of all intents
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def features(words: Sequence[str], stopwords: frozenset[str]) -> Counter[str]:
     """Unigrams of content words plus bigrams of neighbouring words (Vietnamese compounds)."""
     content = [w for w in words if w not in stopwords]
     grams: Counter[str] = Counter(content)
-    for left, right in zip(words, words[1:], strict=False):
+    for left, right in itertools.pairwise(words):
         if left in stopwords and right in stopwords:
             continue
         grams[f"{left}_{right}"] += 1
@@ -61,7 +64,7 @@ class Index:
         self.stopwords = normaliser.lexicon.stopwords
         self.intents: list[str] = []
         self.samples: list[list[str]] = []
-        self.sample_vectors: list[list[dict[str, float]]] = []
+        self.sample_grams: list[dict[str, list[tuple[int, float]]]] = []
         self.centroids: list[dict[str, float]] = []
         self.grams: list[frozenset[str]] = []
         self.idf: dict[str, float] = {}
@@ -95,7 +98,11 @@ class Index:
             centroid: Counter[str] = Counter()
             for vector in vectors:
                 centroid.update(vector)
-            index.sample_vectors.append([v for v in vectors if v])
+            by_gram: dict[str, list[tuple[int, float]]] = defaultdict(list)
+            for number, vector in enumerate(vectors):
+                for gram, weight in vector.items():
+                    by_gram[gram].append((number, weight))
+            index.sample_grams.append(dict(by_gram))
             index.centroids.append(_unit(centroid))
             index.grams.append(frozenset(centroid))
             for gram in centroid:
@@ -138,29 +145,48 @@ class Index:
         ranked.sort(reverse=True)
         results = []
         for cosine, position in ranked[:RERANK]:
-            best = max(
-                (sum(w * v.get(g, 0.0) for g, w in query.items()) for v in self.sample_vectors[position]),
-                default=0.0,
-            )
+            best = self._best_sample(query, self.sample_grams[position])
             own = self.grams[position]
             cover = sum(w for g, w in weights.items() if g in own) / total_weight
             match = process.extractOne(text, self.samples[position], scorer=fuzz.token_sort_ratio)
             fuzzy = match[1] / 100 if match else 0.0
-            parts = {"cosine": cosine, "best": best, "cover": cover, "fuzzy": fuzzy, "known": known}
+            parts = {
+                "cosine": cosine,
+                "best": best,
+                "cover": cover,
+                "fuzzy": fuzzy,
+                "known": known,
+            }
             score = _sigmoid(BIAS + sum(WEIGHTS[k] * v for k, v in parts.items()))
-            results.append(Scored(self.intents[position], score, cosine, best, cover, fuzzy, known))
+            results.append(
+                Scored(self.intents[position], score, cosine, best, cover, fuzzy, known)
+            )
         results.sort(key=lambda s: s.score, reverse=True)
         return results[:limit]
 
-    def _candidates(self, query: dict[str, float]) -> list[int]:
-        totals: Counter[int] = Counter()
+    @staticmethod
+    def _best_sample(
+        query: dict[str, float], sample_grams: dict[str, list[tuple[int, float]]]
+    ) -> float:
+        """Cosine between the query and the intent's closest sample question."""
+        dots: dict[int, float] = {}
         for gram, weight in query.items():
-            postings = self.postings.get(gram, ())
-            if len(postings) > PREFILTER_MAX_POSTINGS:
-                continue
-            for position in postings:
+            for number, sample_weight in sample_grams.get(gram, ()):
+                dots[number] = dots.get(number, 0.0) + weight * sample_weight
+        return max(dots.values(), default=0.0)
+
+    def _candidates(self, query: dict[str, float]) -> list[int]:
+        """Intents sharing the query's rarer n-grams (the common ones would visit everything)."""
+        limit = max(PREFILTER_MIN_POSTINGS, int(len(self.intents) * PREFILTER_SHARE))
+        grams = [g for g in query if len(self.postings.get(g, ())) <= limit]
+        if not grams:  # only common words: the three rarest of them still narrow things down
+            grams = sorted(query, key=lambda g: len(self.postings.get(g, ())))[:3]
+        totals: dict[int, float] = defaultdict(float)
+        for gram in grams:
+            weight = query[gram]
+            for position in self.postings.get(gram, ()):
                 totals[position] += weight
-        return [position for position, _ in totals.most_common(MAX_CANDIDATES)]
+        return heapq.nlargest(MAX_CANDIDATES, totals, key=totals.__getitem__)
 
     def _known(self, words: Sequence[str]) -> float:
         """Share of the query's content words that the knowledge base knows at all."""

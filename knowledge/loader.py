@@ -23,7 +23,7 @@ from knowledge.schema import (
     Text,
     TextList,
 )
-from knowledge.yamlsource import Located, YamlProblem, line_of, read
+from knowledge.yamlsource import YamlError, line_of, read
 
 DEFAULT_DIR = Path(__file__).parent / "data"
 
@@ -71,8 +71,10 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}"
-        return f"{where}: entry '{self.entry}': {self.message}" if self.entry else (
-            f"{where}: {self.message}"
+        return (
+            f"{where}: entry '{self.entry}': {self.message}"
+            if self.entry
+            else (f"{where}: {self.message}")
         )
 
 
@@ -114,7 +116,7 @@ class _Builder:
         self.entry = None
         try:
             return read(path)
-        except YamlProblem as exc:
+        except YamlError as exc:
             self.problem(exc.line, exc.message)
             return None
 
@@ -221,7 +223,9 @@ class _Builder:
         self._keys(data, _GROUP_KEYS, _GROUP_REQUIRED, "topic file")
         group_id = str(data.get("group", path.stem))
         if not _ID.match(group_id):
-            self.problem(line_of(data, "group"), f"group id '{group_id}' must be lowercase a-z0-9_")
+            self.problem(
+                line_of(data, "group"), f"group id '{group_id}' must be lowercase a-z0-9_"
+            )
         title = self._text(data.get("title"), line_of(data, "title"), "title")
         order = data.get("order", 50)
         if not isinstance(order, int):
@@ -256,7 +260,9 @@ class _Builder:
         entry_id = raw.get("id")
         self.entry = str(entry_id) if entry_id else f"#{line}"
         if not isinstance(entry_id, str) or not _ID.match(entry_id):
-            self.problem(line_of(raw, "id"), "'id' must be lowercase a-z0-9_ starting with a letter")
+            self.problem(
+                line_of(raw, "id"), "'id' must be lowercase a-z0-9_ starting with a letter"
+            )
         self._keys(raw, _ENTRY_KEYS, _ENTRY_REQUIRED, "entry")
         category = raw.get("category")
         if category not in CATEGORIES:
@@ -265,7 +271,7 @@ class _Builder:
         if category == "procedure":
             for key in ("procedure", "source", "checked"):
                 if key not in raw:
-                    self.problem(raw.line, f"a procedure entry needs '{key}'")
+                    self.problem(line_of(raw), f"a procedure entry needs '{key}'")
         checked = raw.get("checked")
         if checked is not None and not isinstance(checked, dt.date):
             self.problem(line_of(raw, "checked"), "'checked' must be a date like 2026-11-21")
@@ -281,7 +287,9 @@ class _Builder:
             group=group,
             category=str(category),
             title=self._text(raw.get("title"), line_of(raw, "title"), "title"),
-            questions=self._text_list(raw.get("questions"), line_of(raw, "questions"), "questions"),
+            questions=self._text_list(
+                raw.get("questions"), line_of(raw, "questions"), "questions"
+            ),
             answer=self._text(raw.get("answer"), line_of(raw, "answer"), "answer"),
             procedure=self._procedure(raw.get("procedure"), line_of(raw, "procedure")),
             source=self._source(raw.get("source"), line_of(raw, "source")),

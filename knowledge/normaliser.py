@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from knowledge.schema import Lexicon
@@ -50,15 +51,17 @@ class Normaliser:
         self.lexicon = lexicon
         self._phrases = sorted(lexicon.phrases.items(), key=lambda kv: -len(kv[0]))
         self._vocabulary: frozenset[str] = frozenset()
-        self._by_length: dict[int, list[str]] = {}
+        self._buckets: dict[tuple[int, str, str], list[str]] = {}
         self._repairs: dict[str, str] = {}
 
     def set_vocabulary(self, words: Iterable[str]) -> None:
         """Words typo repair may correct towards (the knowledge base's own words)."""
         self._vocabulary = frozenset(words)
-        self._by_length = {}
+        self._buckets = {}
         for word in sorted(self._vocabulary):
-            self._by_length.setdefault(len(word), []).append(word)
+            # A slip rarely hits both ends of a word: bucket by length and by first/last letter.
+            self._buckets.setdefault((len(word), "first", word[0]), []).append(word)
+            self._buckets.setdefault((len(word), "last", word[-1]), []).append(word)
         self._repairs = {}
 
     def expand(self, text: str) -> list[str]:
@@ -94,12 +97,11 @@ class Normaliser:
         telex = _TELEX_TONE.match(word)  # "sinhf": a Telex tone key left behind
         if telex and telex.group(1) in self._vocabulary:
             return telex.group(1)
-        best, best_distance = word, 2
-        for length in (len(word) - 1, len(word), len(word) + 1):
-            for candidate in self._by_length.get(length, ()):
-                distance = OSA.distance(word, candidate, score_cutoff=1)
-                if distance < best_distance:
-                    best, best_distance = candidate, distance
-                    if distance == 0:
-                        return best
-        return best
+        pool = {
+            candidate
+            for length in (len(word) - 1, len(word), len(word) + 1)
+            for key in ((length, "first", word[0]), (length, "last", word[-1]))
+            for candidate in self._buckets.get(key, ())
+        }
+        found = process.extractOne(word, sorted(pool), scorer=OSA.distance, score_cutoff=1)
+        return str(found[0]) if found else word

@@ -22,7 +22,7 @@ class LocatedList(list[Any]):
     item_lines: list[int]
 
 
-class YamlProblem(Exception):
+class YamlError(Exception):
     """The file is not valid YAML (or repeats a key)."""
 
     def __init__(self, line: int, message: str) -> None:
@@ -46,7 +46,7 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
         if not isinstance(key, str):
             key = str(key)
         if key in result:
-            raise YamlProblem(line, f"key '{key}' appears twice in the same block")
+            raise YamlError(line, f"key '{key}' appears twice in the same block")
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
     return result
@@ -64,21 +64,21 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequen
 
 
 def read(path: Path) -> Any:
-    """Parse one YAML file; raise YamlProblem with a line number on bad syntax."""
+    """Parse one YAML file; raise YamlError with a line number on bad syntax."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise YamlProblem(1, f"the file is not UTF-8 text ({exc.reason})") from exc
+        raise YamlError(1, f"the file is not UTF-8 text ({exc.reason})") from exc
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader extends SafeLoader
-    except YamlProblem:
+    except YamlError:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise YamlProblem(line, f"invalid YAML: {exc.problem or exc}") from exc
+        raise YamlError(line, f"invalid YAML: {exc.problem or exc}") from exc
     except yaml.YAMLError as exc:
-        raise YamlProblem(1, f"invalid YAML: {exc}") from exc
+        raise YamlError(1, f"invalid YAML: {exc}") from exc
 
 
 def line_of(container: Any, key: str | int | None = None) -> int:

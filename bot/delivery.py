@@ -1,0 +1,30 @@
+"""The contract between the core's outbox and each channel's sender."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.messages import Reply
+
+
+class DeliveryError(Exception):
+    """A send failed. `retry_after` (seconds) when the platform asked us to wait (HTTP 429);
+    `permanent` when retrying cannot help (blocked by the user, chat not found)."""
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, permanent: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+class Sender(Protocol):
+    """Sends replies to one user (or staff chat) on one channel; raises DeliveryError."""
+
+    channel: str
+    rate_per_second: float  # the platform's sustained limit for this bot
+
+    async def send(self, recipient: str, replies: list[Reply]) -> None:
+        """Deliver `replies` to `recipient` (the channel's user or chat id), in order."""
+        ...

@@ -1,0 +1,112 @@
+"""The outbox: messages nobody is waiting for, written in the transaction that causes them.
+
+A staff answer, a status change, a satisfaction prompt or a new-ticket card for the staff group
+is added here with `enqueue` inside the same transaction as the change itself, so either both
+are committed or neither is. `bot.dispatcher.Dispatcher` delivers the rows afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from bot.messages import Button, Reply
+from bot.models import Base, utcnow
+from bot.sqlutil import insert_unless_exists
+
+PENDING, SENT, FAILED, BLOCKED = "pending", "sent", "failed", "blocked"
+
+
+class OutboxMessage(Base):
+    """Replies waiting to be delivered to one recipient on one channel.
+
+    A row is `pending` until a dispatcher has delivered it (`sent`), given up after its
+    attempts (`failed`), or the platform said the recipient cannot be reached (`blocked`).
+    `lease_until`/`claim_token` mark a row a dispatcher is sending right now; when the lease
+    runs out (the dispatcher died) another dispatcher may take the row again.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key"),
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_outbox_channel_recipient", "channel", "recipient"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default=PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[dt.datetime | None] = mapped_column()
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+def dump_replies(replies: list[Reply]) -> list[dict[str, Any]]:
+    """Replies as JSON-able dicts (the outbox payload)."""
+    return [
+        {
+            "text": reply.text,
+            "buttons": [[[b.label, b.payload] for b in row] for row in reply.buttons],
+            "meta": dict(reply.meta),
+        }
+        for reply in replies
+    ]
+
+
+def load_replies(payload: list[dict[str, Any]]) -> list[Reply]:
+    """The replies stored by `dump_replies`."""
+    return [
+        Reply(
+            str(item["text"]),
+            tuple(tuple(Button(str(b[0]), str(b[1])) for b in row) for row in item["buttons"]),
+            {str(k): str(v) for k, v in item.get("meta", {}).items()},
+        )
+        for item in payload
+    ]
+
+
+def enqueue(
+    session: Session,
+    channel: str,
+    recipient: str,
+    replies: list[Reply],
+    *,
+    key: str | None = None,
+    contact_id: int | None = None,
+    not_before: dt.datetime | None = None,
+) -> bool:
+    """Add replies for `recipient` to the outbox in the caller's transaction (flushes only).
+
+    `key` makes the message idempotent: a second enqueue with the same key is ignored and
+    False is returned (e.g. one daily digest per day). Without one a random key is used; it
+    travels to the sender in each reply's meta as `outbox_key` for platforms that can dedupe.
+    """
+    key = key or uuid.uuid4().hex
+    tagged = [
+        Reply(r.text, r.buttons, {**r.meta, "outbox_key": f"{key}:{n}"})
+        for n, r in enumerate(replies)
+    ]
+    values = {
+        "channel": channel,
+        "recipient": recipient,
+        "payload": dump_replies(tagged),
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": not_before or utcnow(),
+        "idempotency_key": key,
+        "contact_id": contact_id,
+        "created_at": utcnow(),
+    }
+    return insert_unless_exists(session, OutboxMessage, values, ["idempotency_key"])

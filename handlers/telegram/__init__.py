@@ -1,0 +1,1 @@
+"""The Telegram channel: python-telegram-bot as transport, every decision made by the core."""

@@ -1,0 +1,92 @@
+"""The last line of defence: log an unhandled error safely, apologise, tell the staff chat."""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackContext
+
+from bot.render import say
+from handlers.telegram.redact import mask, redact
+from knowledge.schema import KnowledgeBase
+
+log = logging.getLogger(__name__)
+STAFF_REPORT_INTERVAL = 60.0  # seconds: a broken database must not flood the staff chat
+
+
+def describe(update: object) -> tuple[int | None, int | None, str]:
+    """(update id, chat id, language) of the update an error belongs to, when there is one."""
+    if not isinstance(update, Update):
+        return None, None, "vi"
+    chat = update.effective_chat
+    user = update.effective_user
+    language = "en" if user is not None and (user.language_code or "").startswith("en") else "vi"
+    return update.update_id, chat.id if chat is not None else None, language
+
+
+class ErrorReporter:
+    """PTB error handler. Never logs message text, phone numbers or tokens: ids are masked."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        staff_chat_id: int | None,
+        secrets: tuple[str, ...],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.kb = kb
+        self.staff_chat_id = staff_chat_id
+        self.secrets = secrets
+        self.clock = clock
+        self._last_report: float | None = None
+        self._suppressed = 0
+
+    async def __call__(self, update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        error = context.error
+        if error is None:
+            return
+        update_id, chat_id, language = describe(update)
+        detail = redact("".join(traceback.format_exception(error)), self.secrets)
+        log.error(
+            "unhandled %s on update %s (chat %s):\n%s",
+            type(error).__name__,
+            update_id,
+            mask(chat_id) if chat_id is not None else "-",
+            detail,
+        )
+        if chat_id is not None:
+            await self._apologise(context.bot, chat_id, language)
+        await self._report(context.bot, type(error).__name__, update_id, chat_id)
+
+    async def _apologise(self, bot: Bot, chat_id: int, language: str) -> None:
+        try:
+            await bot.send_message(chat_id, say(self.kb, "error", language))
+        except TelegramError as error:
+            log.warning("could not apologise to chat %s: %s", mask(chat_id), type(error).__name__)
+
+    async def _report(
+        self, bot: Bot, error_name: str, update_id: int | None, chat_id: int | None
+    ) -> None:
+        if self.staff_chat_id is None:
+            return
+        now = self.clock()
+        if self._last_report is not None and now - self._last_report < STAFF_REPORT_INTERVAL:
+            self._suppressed += 1
+            return
+        text = (
+            f"⚠️ cchc-bot: lỗi {error_name} khi xử lý cập nhật {update_id or '-'} "
+            f"(chat {mask(chat_id) if chat_id is not None else '-'}). Chi tiết trong log máy chủ."
+        )
+        if self._suppressed:
+            text += f" (+{self._suppressed} lỗi khác trong phút trước)"
+        self._last_report, self._suppressed = now, 0
+        try:
+            await bot.send_message(self.staff_chat_id, text)
+        except TelegramError as error:
+            log.warning("could not report to the staff chat: %s", type(error).__name__)

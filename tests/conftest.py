@@ -1,0 +1,87 @@
+"""Shared fixtures: settings, databases (SQLite always, PostgreSQL when reachable) and services.
+
+Tests that take the `db_url` fixture run once per database. PostgreSQL comes from
+CCHC_TEST_POSTGRES_URL (the Makefile sets the local one); in CI an unreachable PostgreSQL fails
+the run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings
+from bot.db import normalise_url, upgrade
+from bot.runtime import Services, build, build_matcher
+from knowledge.matcher import Matcher
+
+POSTGRES_URL = os.environ.get("CCHC_TEST_POSTGRES_URL", "")
+
+
+def _postgres_available() -> bool:
+    if not POSTGRES_URL:
+        return False
+    try:
+        engine = create_engine(normalise_url(POSTGRES_URL))
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception:
+        if os.environ.get("CI"):
+            raise
+        return False
+    return True
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def matcher() -> Matcher:
+    """The default knowledge base, indexed once per test session."""
+    return build_matcher(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+        upgrade(url)
+        yield url
+        return
+    if not _postgres_available():
+        pytest.skip("PostgreSQL not reachable (set CCHC_TEST_POSTGRES_URL)")
+    admin_url = make_url(normalise_url(POSTGRES_URL))
+    name = f"cchc_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    """Settings for a test: its own database, no token, no .env file."""
+    return Settings(_env_file=None, database_url=db_url)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def services(settings: Settings, matcher: Matcher) -> Iterator[Services]:
+    """The built application on the test database (the KB index is shared)."""
+    built = build(settings, matcher)
+    yield built
+    built.engine.dispose()

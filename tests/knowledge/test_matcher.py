@@ -1,0 +1,77 @@
+"""Matching on the bundled knowledge base: golden questions and the dev-set gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation import evaluate, load_devset
+from knowledge.matcher import Matcher
+
+DEVSET = Path(__file__).resolve().parents[1] / "data" / "devset.yaml"
+
+GOLDEN = [
+    ("Làm căn cước ở đâu?", "can_cuoc"),
+    ("lam cccd o dau", "can_cuoc"),
+    ("mất thẻ căn cước thì làm lại thế nào", "can_cuoc"),
+    ("đăng ký khai sinh cho con cần giấy tờ gì", "khai_sinh"),
+    ("dang ky ket hon can nhung gi", "ket_hon"),
+    ("giấy xác nhận tình trạng hôn nhân xin ở đâu", "xac_nhan_hon_nhan"),
+    ("chứng thực bản sao giấy tờ mất bao nhiêu tiền", "chung_thuc_ban_sao"),
+    ("đăng ký tạm trú cho người thuê trọ", "tam_tru"),
+    ("quên mật khẩu vneid", "vneid"),
+    ("where is the one-stop office", "bo_phan_mot_cua"),
+    ("how do I register a marriage", "ket_hon"),
+]
+
+DECLINED = [
+    "làm hộ chiếu ở đâu",
+    "đăng ký thành lập công ty cổ phần",
+    "rút bảo hiểm xã hội một lần",
+    "công thức nấu phở bò",
+    "",
+    "???",
+]
+
+
+@pytest.mark.parametrize(("question", "intent"), GOLDEN)
+def test_golden_questions_are_answered(matcher: Matcher, question: str, intent: str) -> None:
+    match = matcher.match(question)
+    assert (match.band, match.intent) == ("answer", intent)
+
+
+@pytest.mark.parametrize("question", DECLINED)
+def test_out_of_scope_is_declined(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.band == "decline"
+    assert match.intent is None
+
+
+def test_passport_is_redirected_not_answered_with_id_card(matcher: Matcher) -> None:
+    match = matcher.match("làm hộ chiếu ở đâu")
+    assert match.redirect == "oos_ho_chieu"
+
+
+def test_with_and_without_diacritics_match_alike(matcher: Matcher) -> None:
+    pairs = [("thủ tục đăng ký thường trú", "thu tuc dang ky thuong tru"),
+             ("chứng thực chữ ký", "chung thuc chu ky")]
+    for marked, plain in pairs:
+        assert matcher.match(marked).intent == matcher.match(plain).intent
+
+
+def test_suggestions_are_in_scope_and_at_most_three(matcher: Matcher) -> None:
+    for question in ("đăng ký", "giấy tờ", "xác nhận"):
+        match = matcher.match(question)
+        assert len(match.suggestions) <= 3
+        assert all(not matcher.kb.entries[s].out_of_scope for s in match.suggestions)
+
+
+def test_dev_set_gate(matcher: Matcher) -> None:
+    """Regression gate; the figures themselves are printed by `cchc-bot eval`."""
+    outcome = evaluate(matcher, load_devset(DEVSET))
+    assert outcome["questions"] >= 400
+    assert outcome["vietnamese_accuracy"] >= 86.0
+    assert outcome["english_accuracy"] >= 75.0
+    assert outcome["out_of_scope_declined"] >= 86.0
+    assert outcome["language_detected"] >= 97.0
