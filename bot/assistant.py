@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import menu, questions
 from bot.contacts import upsert_contact
 from bot.messages import Button, Inbound, Reply
-from bot.render import say
-from bot.texts import LANGUAGES
+from bot.render import DETAILS, say
+from bot.texts import LANGUAGE_NAMES, LANGUAGES
 from bot.turn import Flow, Handler, Turn
 from knowledge.matcher import Matcher
 
@@ -73,6 +73,7 @@ class Assistant:
         self.action(menu.FORWARD, questions.forward)
         self.action(menu.NONE_OF_THESE, questions.none_of_these)
         self.action(menu.LANGUAGE, self._set_language)
+        self.action(menu.DETAIL, self._show_detail)
         self.flow(questions.RatingCommentFlow())
 
     # -- entry point -----------------------------------------------------------------------
@@ -136,6 +137,15 @@ class Assistant:
             return [menu.main_menu(self.kb, turn.lang)]
         return [menu.entry_reply(self.kb, entry, turn.lang, "0")]
 
+    def _show_detail(self, turn: Turn, arg: str) -> list[Reply]:
+        entry_id, _, rest = arg.partition(":")
+        detail, _, rating_ref = rest.partition(":")
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
+            return [menu.main_menu(self.kb, turn.lang)]
+        details = (detail,) if detail in DETAILS else ()
+        return [menu.entry_reply(self.kb, entry, turn.lang, rating_ref or "0", details)]
+
     def _contact_info(self, turn: Turn, _arg: str) -> list[Reply]:
         replies = []
         for entry_id in ("bo_phan_mot_cua", "hotline"):
@@ -156,12 +166,18 @@ class Assistant:
 
     def _language_menu(self, turn: Turn, _arg: str) -> list[Reply]:
         buttons = tuple(
-            Button(name, menu.payload(menu.LANGUAGE, code)) for code, name in LANGUAGES.items()
+            Button(LANGUAGE_NAMES.get(code, code), menu.payload(menu.LANGUAGE, code))
+            for code in self._languages()
         )
         return [Reply(say(self.kb, "language.choose", turn.lang), (buttons,))]
 
+    def _languages(self) -> list[str]:
+        """Vietnamese, English, then any language the knowledge base has answers in."""
+        found = {lang for entry in self.kb.entries.values() for lang in entry.answer}
+        return [*LANGUAGES, *sorted(found - set(LANGUAGES))]
+
     def _set_language(self, turn: Turn, arg: str) -> list[Reply]:
-        if arg not in LANGUAGES:
+        if arg not in self._languages():
             return self._language_menu(turn, arg)
         turn.contact.language, turn.contact.language_chosen, turn.lang = arg, True, arg
         return [menu.main_menu(self.kb, arg, say(self.kb, "language.set", arg))]

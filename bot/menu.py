@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.feedback import offers
 from bot.messages import Button, Reply
-from bot.render import answer_language, render_entry, say, title
+from bot.render import answer_language, available_details, render_entry, say, title
 from knowledge.schema import Entry, KnowledgeBase
 
 MENU = "menu"
@@ -13,6 +14,7 @@ RATE = "rate"
 FORWARD = "fwd"
 NONE_OF_THESE = "none"
 LANGUAGE = "lang"
+DETAIL = "det"
 
 
 def payload(kind: str, *parts: object) -> str:
@@ -40,23 +42,42 @@ def group_menu(kb: KnowledgeBase, group_id: str, lang: str) -> Reply:
     group = kb.groups.get(group_id)
     if group is None:
         return main_menu(kb, lang)
-    rows = [
+    rows: list[tuple[Button, ...]] = [
         (Button(title(kb.entries[entry_id], lang), payload(ENTRY, entry_id)),)
         for entry_id in group.entry_ids
     ]
+    if group_id == offers.GROUP:
+        rows.insert(0, offers.feedback_row(kb, lang))
     rows.append((Button(say(kb, "menu.back", lang), payload(MENU)),))
     name = group.title[answer_language(group.title, lang)]
     return Reply(say(kb, "menu.group", lang, group=name), tuple(rows))
 
 
-def entry_reply(kb: KnowledgeBase, entry: Entry, lang: str, rating_ref: str) -> Reply:
-    """An answer with 👍/👎, related topics and back/home buttons."""
-    rows: list[tuple[Button, ...]] = [
+def entry_reply(
+    kb: KnowledgeBase,
+    entry: Entry,
+    lang: str,
+    rating_ref: str,
+    details: tuple[str, ...] = (),
+) -> Reply:
+    """An answer with detail buttons, 👍/👎, related topics and back/home buttons."""
+    rows: list[tuple[Button, ...]] = []
+    more = [d for d in available_details(entry) if d not in details]
+    if more:
+        rows.append(
+            tuple(
+                Button(say(kb, f"button.{d}", lang), payload(DETAIL, entry.id, d, rating_ref))
+                for d in more
+            )
+        )
+    rows += [
         (
             Button(say(kb, "rate.up", lang), payload(RATE, entry.id, rating_ref, "up")),
             Button(say(kb, "rate.down", lang), payload(RATE, entry.id, rating_ref, "down")),
         )
     ]
+    if entry.id in offers.ENTRIES:
+        rows.append(offers.feedback_row(kb, lang))
     related = [kb.entries[r] for r in entry.related if r in kb.entries][:2]
     if related:
         rows.append(tuple(Button(f"➡️ {title(r, lang)}", payload(ENTRY, r.id)) for r in related))
@@ -64,4 +85,5 @@ def entry_reply(kb: KnowledgeBase, entry: Entry, lang: str, rating_ref: str) -> 
     if entry.group in kb.groups and kb.groups[entry.group].menu:
         back.insert(0, Button(say(kb, "menu.back", lang), payload(GROUP, entry.group)))
     rows.append(tuple(back))
-    return Reply(render_entry(kb, entry, lang), tuple(rows), {"intent": entry.id})
+    text = render_entry(kb, entry, lang, details)
+    return Reply(text, tuple(rows), {"intent": entry.id})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.answers import decline_text
+from bot.answers import asked_details, decline_text
 from bot.menu import ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
 from bot.messages import Button, Reply
 from bot.models import AnswerRating, MessageLog, UnansweredQuestion, utcnow
@@ -37,7 +37,8 @@ def answer_question(turn: Turn, matcher: Matcher) -> list[Reply]:
     logged = log_question(turn, match)
     kb, lang = turn.kb, turn.lang
     if match.band == "answer" and match.intent:
-        return [entry_reply(kb, kb.entries[match.intent], lang, str(logged.id))]
+        details = asked_details(match.query)
+        return [entry_reply(kb, kb.entries[match.intent], lang, str(logged.id), details)]
     if match.band == "suggest":
         rows = [
             (Button(title(kb.entries[i], lang), payload(ENTRY, i)),) for i in match.suggestions

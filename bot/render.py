@@ -39,14 +39,23 @@ def title(entry: Entry, lang: str) -> str:
     return entry.title[answer_language(entry.title, lang)]
 
 
-def render_entry(kb: KnowledgeBase, entry: Entry, lang: str) -> str:
-    """The full answer for an entry: summary, procedure facts and source."""
+DETAILS = ("documents", "steps", "legal")
+
+
+def render_entry(kb: KnowledgeBase, entry: Entry, lang: str, details: tuple[str, ...] = ()) -> str:
+    """The answer for an entry, short enough for a phone.
+
+    Summary, where, fee, time, online and the source always show; documents, steps and the
+    legal basis only when asked for in `details` (a button, or a question about them).
+    """
     lang = answer_language(entry.answer, lang)
     parts = [f"📌 {title(entry, lang)}", entry.answer[lang]]
     procedure = entry.procedure
     if procedure is not None:
-        _add_list(parts, text("documents", lang), procedure.documents, lang, "•")
-        _add_list(parts, text("steps", lang), procedure.steps, lang, None)
+        if "documents" in details:
+            _add_list(parts, text("documents", lang), procedure.documents, lang, "•")
+        if "steps" in details:
+            _add_list(parts, text("steps", lang), procedure.steps, lang, None)
         for key, field in (
             ("where", procedure.where),
             ("fee", procedure.fee),
@@ -56,18 +65,27 @@ def render_entry(kb: KnowledgeBase, entry: Entry, lang: str) -> str:
                 parts.append(f"{text(key, lang)} {field[answer_language(field, lang)]}")
         if procedure.online is not None:
             online = text(f"online.{procedure.online.level}", lang)
-            url = (
-                f" – {procedure.online.url}"
-                if procedure.online.available and procedure.online.url
-                else ""
-            )
-            parts.append(f"{text('online', lang)} {online}{url}")
-        if procedure.legal_basis:
+            link = procedure.online.url if procedure.online.available else None
+            parts.append(f"{text('online', lang)} {online}" + (f" – {link}" if link else ""))
+        if "legal" in details and procedure.legal_basis:
             parts.append(f"{text('legal', lang)} {'; '.join(procedure.legal_basis)}")
-    if entry.source is not None and entry.checked is not None:
-        source = entry.source.name + (f" – {entry.source.url}" if entry.source.url else "")
-        parts.append(text("source", lang, source=source, date=entry.checked.strftime("%d/%m/%Y")))
+    if entry.source is not None:
+        source = entry.source.name
+        if "legal" in details and entry.source.url:
+            source += f" – {entry.source.url}"
+        date = entry.checked.strftime("%d/%m/%Y") if entry.checked else "?"
+        parts.append(text("source", lang, source=source, date=date))
     return fill(kb, "\n\n".join(parts), lang)
+
+
+def available_details(entry: Entry) -> list[str]:
+    """The detail sections this entry has (for "show more" buttons)."""
+    procedure = entry.procedure
+    if procedure is None:
+        return []
+    found = {"documents": bool(procedure.documents), "steps": bool(procedure.steps)}
+    found["legal"] = bool(procedure.legal_basis)
+    return [name for name in DETAILS if found[name]]
 
 
 def _add_list(

@@ -13,6 +13,9 @@ _SIMPLE = re.compile(r"\{(\w+)\}")
 TEXTS: dict[str, dict[str, str]] = {
     "vi": {
         "documents": "📄 Hồ sơ cần chuẩn bị:",
+        "button.documents": "📄 Hồ sơ cần chuẩn bị",
+        "button.steps": "🧭 Các bước",
+        "button.legal": "⚖️ Căn cứ pháp lý",
         "steps": "🧭 Các bước:",
         "where": "📍 Nơi nộp:",
         "fee": "💰 Lệ phí:",
@@ -86,6 +89,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "documents": "📄 Documents:",
+        "button.documents": "📄 Documents",
+        "button.steps": "🧭 Steps",
+        "button.legal": "⚖️ Legal basis",
         "steps": "🧭 Steps:",
         "where": "📍 Where:",
         "fee": "💰 Fee:",
@@ -156,6 +162,8 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
+# Names of languages a commune may add to its knowledge base (answers keyed by these codes).
+LANGUAGE_NAMES: dict[str, str] = {**LANGUAGES, "hmn": "Hmông", "tai": "Tiếng Thái", "km": "ខ្មែរ"}
 
 
 def text(key: str, lang: str, **values: str) -> str:
@@ -163,7 +171,8 @@ def text(key: str, lang: str, **values: str) -> str:
 
     Only `{name}` keys given here are filled; dotted locality keys are left for `render.fill`.
     """
-    table = TEXTS.get(lang) or (TEXTS["en"] if lang != "vi" else TEXTS["vi"])
+    # Languages the UI is not written in (e.g. Hmông added to the KB) fall back to Vietnamese.
+    table = TEXTS.get(lang) or TEXTS["vi"]
     template = table.get(key) or TEXTS["vi"][key]
     if not values:
         return template

@@ -40,8 +40,8 @@ class Scored:
 
 
 # Ranking model: logistic weights over the parts, fitted by `cchc-bot calibrate` on the dev set.
-WEIGHTS = {"cosine": 3.94, "best": 5.53, "cover": 2.6, "fuzzy": 0.46, "known": -1.1}
-BIAS = -4.39
+WEIGHTS = {"cosine": 3.73, "best": 5.86, "cover": 2.91, "fuzzy": 0.48, "known": -1.46}
+BIAS = -4.56
 RERANK = 8
 
 

@@ -20,8 +20,8 @@ from knowledge.schema import KnowledgeBase
 Band = Literal["answer", "suggest", "decline"]
 
 # Confidence model over `confidence_features`, fitted by `cchc-bot calibrate`.
-CONFIDENCE_WEIGHTS = (1.5, 4.11, 0.36, 0.58, 3.06, 1.12, -0.19, 1.56)
-CONFIDENCE_BIAS = -6.05
+CONFIDENCE_WEIGHTS = (3.01, 4.34, 1.76, 2.36, 2.12, -0.17, -1.68, 1.96)
+CONFIDENCE_BIAS = -6.24
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,7 @@ def test_someone_else_cannot_forward_my_question(services: Services) -> None:
 
 def test_thumbs_down_then_comment_is_stored(services: Services) -> None:
     [answer] = ask(services, "lam can cuoc o dau")
-    [prompt] = press(services, answer, "rate:")
-    [prompt] = press(services, answer, "rate:") if False else [prompt]
+    press(services, answer, "rate:")
     down = next(b for b in answer.all_buttons() if b.payload.endswith(":down"))
     services.assistant.handle(Inbound("test", "u1", payload=down.payload))
     ask(services, "thiếu thông tin lệ phí cho trẻ em")
@@ -81,11 +80,36 @@ def test_subscribe_and_unsubscribe(services: Services) -> None:
 def test_english_question_gets_english_answer(services: Services) -> None:
     [reply] = ask(services, "how do I register my baby's birth")
     assert reply.meta.get("intent") == "khai_sinh"
-    assert "Documents" in reply.text
+    assert reply.text.startswith("📌 Birth registration")
+    assert "Documents" in [b.label.split(" ", 1)[1] for b in reply.all_buttons()][0]
 
 
 def test_language_choice_sticks(services: Services) -> None:
     [menu] = ask(services, command="ngonngu")
     press(services, menu, "lang:en")
     [reply] = ask(services, "lam giay khai sinh")
-    assert "Documents" in reply.text
+    assert reply.text.startswith("📌 Birth registration")
+
+
+def test_answer_is_short_and_details_come_on_request(services: Services) -> None:
+    [reply] = ask(services, "đăng ký khai sinh ở đâu")
+    assert "📄" not in reply.text  # documents only when asked for
+    assert len(reply.text) < 2500
+    [details] = press(services, reply, "det:khai_sinh:documents")
+    assert "Giấy chứng sinh" in details.text
+    assert not any(b.payload.startswith("det:khai_sinh:documents") for b in details.all_buttons())
+
+
+def test_question_about_documents_gets_the_documents(services: Services) -> None:
+    [reply] = ask(services, "đăng ký khai sinh cần giấy tờ gì")
+    assert "📄" in reply.text
+
+
+def test_unsupported_message_gets_a_polite_reply(services: Services) -> None:
+    [reply] = services.assistant.handle(Inbound("test", "u1", unsupported="sticker"))
+    assert "chỉ đọc được tin nhắn chữ" in reply.text
+
+
+def test_unknown_button_payload_falls_back_to_menu(services: Services) -> None:
+    [reply] = services.assistant.handle(Inbound("test", "u1", payload="bogus:1"))
+    assert any(b.payload.startswith("grp:") for b in reply.all_buttons())

@@ -71,7 +71,7 @@ def test_dev_set_gate(matcher: Matcher) -> None:
     """Regression gate; the figures themselves are printed by `cchc-bot eval`."""
     outcome = evaluate(matcher, load_devset(DEVSET))
     assert outcome["questions"] >= 400
-    assert outcome["vietnamese_accuracy"] >= 86.0
-    assert outcome["english_accuracy"] >= 75.0
-    assert outcome["out_of_scope_declined"] >= 86.0
+    assert outcome["vietnamese_accuracy"] >= 93.0
+    assert outcome["english_accuracy"] >= 88.0
+    assert outcome["out_of_scope_declined"] >= 93.0
     assert outcome["language_detected"] >= 97.0
