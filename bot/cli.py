@@ -9,7 +9,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.cli_feedback import register as register_feedback
 from bot.config import Settings
+from bot.logsafety import configure_logging
 
 log = logging.getLogger("cchc_bot")
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -151,6 +153,7 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--sizes", type=int, nargs="+", default=[200, 10_000, 100_000])
     bench.add_argument("--queries", type=int, default=2000)
     bench.set_defaults(run=_bench)
+    register_feedback(sub)
     return root
 
 
@@ -160,12 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     if args.kb:
         settings = settings.model_copy(update={"kb_dir": args.kb})
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(settings.log_level)
     from knowledge.loader import KnowledgeBaseError
 
     try:

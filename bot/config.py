@@ -17,9 +17,9 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default="sqlite:///cchc-bot.db")
     kb_dir: Path | None = None
-    answer_threshold: float = 50.0
-    suggest_threshold: float = 34.0
-    answer_margin: float = 4.0
+    answer_threshold: float = 40.0
+    suggest_threshold: float = 35.0
+    answer_margin: float = 0.0
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"

@@ -28,8 +28,8 @@ CONFIDENCE_BIAS = -6.24
 class Thresholds:
     """Confidence limits (0–100), calibrated on the dev set (`cchc-bot eval`)."""
 
-    answer: float = 50.0
-    suggest: float = 40.0
+    answer: float = 40.0
+    suggest: float = 35.0
     margin: float = 0.0
 
 
