@@ -17,6 +17,7 @@ from bot.turn import Flow, Handler, Turn
 from knowledge.matcher import Matcher
 
 log = logging.getLogger(__name__)
+TextHook = Callable[[Turn], list[Reply] | None]
 LANGUAGE_MIN_WORDS = 2
 
 
@@ -35,6 +36,7 @@ class Assistant:
         self.commands: dict[str, Handler] = {}
         self.actions: dict[str, Handler] = {}
         self.flows: dict[str, Flow] = {}
+        self.text_hooks: list[TextHook] = []
         self._register_defaults()
 
     # -- registry --------------------------------------------------------------------------
@@ -55,6 +57,10 @@ class Assistant:
     def flow(self, flow: Flow) -> None:
         """Register a guided flow."""
         self.flows[flow.name] = flow
+
+    def text_hook(self, hook: TextHook) -> None:
+        """A check that may answer typed text before the matcher (e.g. a tracking code)."""
+        self.text_hooks.append(hook)
 
     def _register_defaults(self) -> None:
         self.command("start")(self._start)
@@ -109,6 +115,10 @@ class Assistant:
                 return replies
         if inbound.unsupported and not inbound.text:
             return [Reply(say(self.kb, "unsupported", turn.lang))]
+        for hook in self.text_hooks:
+            hooked = hook(turn)
+            if hooked is not None:
+                return hooked
         return questions.answer_question(turn, self.matcher)
 
     def _language(self, contact: object, inbound: Inbound) -> str:

@@ -142,9 +142,13 @@ class Dispatcher:
 
     # -- one pass --------------------------------------------------------------------------
     async def run_once(self) -> int:
-        """Run the periodic jobs, claim due rows and deliver them; returns how many were sent."""
-        self._run_jobs()
-        claimed = self.claim()
+        """Run the periodic jobs, claim due rows and deliver them; returns how many were sent.
+
+        Database work runs in a worker thread so a slow database never stalls the event loop
+        that also serves the channels' webhooks.
+        """
+        await asyncio.to_thread(self._run_jobs)
+        claimed = await asyncio.to_thread(self.claim)
         by_channel: dict[str, list[Claimed]] = {}
         for row in claimed:
             by_channel.setdefault(row.channel, []).append(row)
@@ -181,23 +185,23 @@ class Dispatcher:
         for index, row in enumerate(rows):
             await self._throttle(channel, sender.rate_per_second)
             if self.clock() >= row.lease_until:  # too slow: another dispatcher may own it now
-                self._release(rows[index:])
+                await asyncio.to_thread(self._release, rows[index:])
                 break
             try:
                 await sender.send(row.recipient, row.replies)
             except DeliveryError as error:
-                self._failed(row, error)
+                await asyncio.to_thread(self._failed, row, error)
                 if error.retry_after is not None:
                     pause = dt.timedelta(seconds=error.retry_after)
                     self._paused_until[channel] = self.clock() + pause
-                    self._release(rows[index + 1 :])
+                    await asyncio.to_thread(self._release, rows[index + 1 :])
                     break
                 continue
             except Exception as error:  # a sender bug: keep the row, retry later
                 log.exception("sender for %s raised unexpectedly", channel)
-                self._failed(row, DeliveryError(repr(error)))
+                await asyncio.to_thread(self._failed, row, DeliveryError(repr(error)))
                 continue
-            self._mark_sent(row)
+            await asyncio.to_thread(self._mark_sent, row)
             sent += 1
         return sent
 

@@ -42,7 +42,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     cache_ok = True
 
     def process_bind_param(
-        self, value: dt.datetime | None, dialect: Dialect  # noqa: ARG002
+        self,
+        value: dt.datetime | None,
+        dialect: Dialect,  # noqa: ARG002
     ) -> dt.datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")

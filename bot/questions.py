@@ -109,7 +109,8 @@ def rate(turn: Turn, arg: str) -> list[Reply]:
     turn.session.flush()
     if verdict == "up":
         return [Reply(say(turn.kb, "rated.up", turn.lang))]
-    turn.set_state(RATING_FLOW, "comment", {"rating_id": rating.id}, RATING_TTL)
+    if turn.state() is None:  # never replace a flow in progress (e.g. a feedback draft)
+        turn.set_state(RATING_FLOW, "comment", {"rating_id": rating.id}, RATING_TTL)
     return [Reply(say(turn.kb, "rated.down", turn.lang))]
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import feedback
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.db import make_engine, make_sessions
@@ -39,4 +40,5 @@ def build(settings: Settings, matcher: Matcher | None = None) -> Services:
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
     assistant = Assistant(matcher, sessions)
+    feedback.install(assistant, settings)
     return Services(settings, matcher, engine, sessions, assistant)

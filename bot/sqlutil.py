@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CursorResult
+from sqlalchemy import CursorResult, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -19,10 +19,13 @@ def insert_unless_exists(
     """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
-    result = session.execute(statement)
-    assert isinstance(result, CursorResult)
-    return result.rowcount == 1
+    statement = (
+        insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(*inspect(model).primary_key)  # rowcount is not reliable here on psycopg
+    )
+    return session.execute(statement).first() is not None
 
 
 def rowcount(result: object) -> int:

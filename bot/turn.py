@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -41,7 +42,7 @@ class Turn:
         if state is None:
             state = DialogueState(contact_id=self.contact.id, flow=flow, step=step, data=data)
             self.session.add(state)
-        state.flow, state.step, state.data = flow, step, dict(data)
+        state.flow, state.step, state.data = flow, step, copy.deepcopy(data)
         state.updated_at, state.expires_at = utcnow(), expires
         self.session.flush()
         return state

@@ -8,10 +8,10 @@ from alembic import context
 from sqlalchemy import Connection
 
 from bot.db import make_engine, normalise_url
-from bot.models import Base
+from bot.schema_all import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def _url() -> str:

@@ -38,8 +38,8 @@ def test_confident_question_is_answered_and_logged(services: Services) -> None:
 def test_decline_offers_forwarding_and_records_consent(services: Services) -> None:
     [reply] = ask(services, "tối nay đội tuyển đá mấy giờ")
     assert "0200 000 000" in reply.text  # the sample commune's hotline
-    [done] = press(services, reply, "fwd:")
-    assert "chuyển câu hỏi" in done.text
+    done = press(services, reply, "fwd:")
+    assert "chuyển câu hỏi" in done[0].text
     with services.sessions() as session:
         question = session.scalars(select(UnansweredQuestion)).one()
         assert question.forwarded
@@ -81,7 +81,7 @@ def test_english_question_gets_english_answer(services: Services) -> None:
     [reply] = ask(services, "how do I register my baby's birth")
     assert reply.meta.get("intent") == "khai_sinh"
     assert reply.text.startswith("📌 Birth registration")
-    assert "Documents" in [b.label.split(" ", 1)[1] for b in reply.all_buttons()][0]
+    assert reply.all_buttons()[0].label.endswith("Documents")
 
 
 def test_language_choice_sticks(services: Services) -> None:

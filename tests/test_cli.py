@@ -47,7 +47,9 @@ def test_ask_json_stdin_keeps_order_and_declines_with_null_intent() -> None:
     assert results[3]["intent"] == "khai_sinh"
 
 
-def test_kb_validate_reports_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_kb_validate_reports_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "topics").mkdir()
     (tmp_path / "locality.yaml").write_text("hotline: {commune: '1'}\n")
     (tmp_path / "topics" / "x.yaml").write_text("group: x\ntitle: {vi: X}\nentries: [{id: 1}]\n")

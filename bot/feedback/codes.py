@@ -21,7 +21,7 @@ _CODE = re.compile(r"\bPA[\s\-_.]?(20\d\d)[\s\-_.]?(\d{1,6})\b", re.IGNORECASE)
 
 
 def format_code(year: int, number: int) -> str:
-    """PA-<year>-<six digits>: letters only in the fixed prefix, so it reads aloud unambiguously."""
+    """PA-<year>-<six digits>: letters only in the fixed prefix, easy to read aloud."""
     return f"{PREFIX}-{year}-{number:06d}"
 
 
@@ -43,3 +43,13 @@ def find_code(text: str) -> str | None:
     if found is None:
         return None
     return format_code(int(found.group(1)), int(found.group(2)))
+
+
+def split_code(text: str) -> tuple[str | None, str]:
+    """A code at the start of `text` and what follows it: "/traloi PA-2026-1 nội dung"."""
+    found = _CODE.match(text.strip())
+    if found is None:
+        return None, text.strip()
+    return format_code(int(found.group(1)), int(found.group(2))), text.strip()[
+        found.end() :
+    ].strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ MAX_PLACE = 300
 MAX_NAME = 120
 MAX_ATTACHMENTS = 10
 PREVIEW = 600
+CHUNK = 3500  # characters per message: below Telegram's 4096, with room for a channel's markup
 
 STEPS = ("category", "description", "place", "consent", "name", "phone", "summary")
 
@@ -36,8 +38,12 @@ class Draft:
 
     @classmethod
     def from_state(cls, data: dict[str, Any]) -> Draft:
-        """The draft stored in a dialogue state (unknown keys from older versions ignored)."""
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        """The draft stored in a dialogue state (unknown keys from older versions ignored).
+
+        A deep copy: changing the loaded JSON in place would also change SQLAlchemy's copy
+        of the old value, and the new state would then compare equal and never be written.
+        """
+        known = {k: v for k, v in copy.deepcopy(data).items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
     def to_state(self) -> dict[str, Any]:
@@ -78,7 +84,8 @@ class Draft:
         """Keep channel references to files (never the bytes); returns how many were kept."""
         room = MAX_ATTACHMENTS - len(self.attachments)
         kept = [
-            {"kind": a.kind, "ref": a.ref, "name": a.name or ""} for a in attachments[: max(room, 0)]
+            {"kind": a.kind, "ref": a.ref, "name": a.name or ""}
+            for a in attachments[: max(room, 0)]
         ]
         self.attachments.extend(kept)
         return len(kept)
@@ -109,3 +116,15 @@ def preview(value: str, limit: int = PREVIEW) -> str:
     """`value` shortened to `limit` characters with an ellipsis."""
     value = value.strip()
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def chunks(text: str, size: int = CHUNK) -> list[str]:
+    """`text` cut into pieces of at most `size` characters, at line breaks where possible."""
+    parts: list[str] = []
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size)
+        cut = cut if cut > size // 2 else size
+        parts.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    parts.append(text)
+    return parts

@@ -109,7 +109,9 @@ TEXTS: dict[str, dict[str, str]] = {
             "Ông/Bà vui lòng cho biết họ và tên (có thể gửi kèm số điện thoại, ví dụ: "
             "Nguyễn Văn A 0912 345 678)."
         ),
-        "ask.phone": "Ông/Bà vui lòng nhập số điện thoại (ví dụ: 0912 345 678 hoặc +84 912 345 678).",
+        "ask.phone": (
+            "Ông/Bà vui lòng nhập số điện thoại (ví dụ: 0912 345 678 hoặc +84 912 345 678)."
+        ),
         "invalid.phone": (
             "Số điện thoại «{value}» chưa đúng: số di động có 10 chữ số, bắt đầu bằng 03, 05, 07, "
             "08 hoặc 09; số cố định có 11 chữ số, bắt đầu bằng 02. Ông/Bà vui lòng nhập lại hoặc "
@@ -165,8 +167,9 @@ TEXTS: dict[str, dict[str, str]] = {
             "Hạn trả lời: {due}"
         ),
         "track.history": "Quá trình xử lý:",
+        "reason": " Lý do: {reason}",
         "track.answer": "Trả lời của {office.name}:\n{answer}",
-        "track.transferred": "Đã chuyển tới: {unit}. Lý do: {reason}",
+        "track.transferred": "Đã chuyển tới: {unit}.{reason}",
         "track.rejected": "Lý do, nơi giải quyết: {reason}",
         "track.rating": "Ông/Bà đã đánh giá: {rating}/5.",
         # notifications to the citizen
@@ -179,7 +182,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "notify.transferred": (
             "Phản ánh {code} của Ông/Bà đã được chuyển tới {unit} là cơ quan có thẩm quyền giải "
-            "quyết. Lý do: {reason}"
+            "quyết.{reason}"
         ),
         "notify.rejected": (
             "Phản ánh {code} không thuộc thẩm quyền giải quyết của {office.name}. {reason}"
@@ -191,9 +194,9 @@ TEXTS: dict[str, dict[str, str]] = {
             "1 (rất không hài lòng) đến 5 (rất hài lòng)."
         ),
         "rate.thanks": (
-            "Cảm ơn Ông/Bà đã đánh giá {rating}/5. Ông/Bà có thể nhắn thêm góp ý "
-            "(không bắt buộc)."
+            "Cảm ơn Ông/Bà đã đánh giá {rating}/5. Ông/Bà có thể nhắn thêm góp ý (không bắt buộc)."
         ),
+        "rate.thanks_only": "Cảm ơn Ông/Bà đã đánh giá {rating}/5.",
         "rate.comment": "Cảm ơn Ông/Bà, góp ý đã được ghi nhận.",
         "rate.not_yours": "Không tìm thấy phản ánh cần đánh giá.",
     },
@@ -252,7 +255,9 @@ TEXTS: dict[str, dict[str, str]] = {
             "recorded. You can call {hotline.feedback} to add more."
         ),
         "moved_to_description": "I have added this text to the description.",
-        "unsupported": "Sorry, I cannot read this kind of message. Please type text or send a photo.",
+        "unsupported": (
+            "Sorry, I cannot read this kind of message. Please type text or send a photo."
+        ),
         "summary": (
             "Please check your feedback:\n"
             "• Type: {category}\n• Description: {description}\n• Attachments: {attachments}\n"
@@ -263,7 +268,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "summary.none": "none",
         "summary.anonymous": "no contact details",
         "ask.edit": "What would you like to change?",
-        "cancelled": "Your feedback draft was cancelled. Send /phananh to start again at any time.",
+        "cancelled": (
+            "Your feedback draft was cancelled. Send /phananh to start again at any time."
+        ),
         "nothing_to_cancel": "There is nothing in progress to cancel.",
         "expired": (
             "This feedback draft has expired or was already sent. Press the button below or "
@@ -291,8 +298,9 @@ TEXTS: dict[str, dict[str, str]] = {
             "Answer due: {due}"
         ),
         "track.history": "History:",
+        "reason": " Reason: {reason}",
         "track.answer": "Answer from {office.name}:\n{answer}",
-        "track.transferred": "Transferred to: {unit}. Reason: {reason}",
+        "track.transferred": "Transferred to: {unit}.{reason}",
         "track.rejected": "Reason and where to go: {reason}",
         "track.rating": "Your rating: {rating}/5.",
         "notify.in_progress": "Your feedback {code} is being handled. Answer due: {due}.",
@@ -301,16 +309,18 @@ TEXTS: dict[str, dict[str, str]] = {
             "Send /tracuu {code} for details."
         ),
         "notify.transferred": (
-            "Your feedback {code} was transferred to {unit}, the competent authority. "
-            "Reason: {reason}"
+            "Your feedback {code} was transferred to {unit}, the competent authority.{reason}"
         ),
-        "notify.rejected": "Your feedback {code} is outside the competence of {office.name}. {reason}",
+        "notify.rejected": (
+            "Your feedback {code} is outside the competence of {office.name}. {reason}"
+        ),
         "notify.closed": "Your feedback {code} has been closed. Thank you for sending it.",
         "rate.ask": (
             "How satisfied are you with how your feedback {code} was handled? Please rate from "
             "1 (very dissatisfied) to 5 (very satisfied)."
         ),
         "rate.thanks": "Thank you for rating {rating}/5. You may add a comment (optional).",
+        "rate.thanks_only": "Thank you for rating {rating}/5.",
         "rate.comment": "Thank you, your comment has been recorded.",
         "rate.not_yours": "No feedback to rate was found.",
     },
@@ -322,7 +332,11 @@ def _table(tables: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
 
 
 def render(
-    tables: dict[str, dict[str, str]], kb: KnowledgeBase | None, key: str, lang: str, values: dict[str, str]
+    tables: dict[str, dict[str, str]],
+    kb: KnowledgeBase | None,
+    key: str,
+    lang: str,
+    values: dict[str, str],
 ) -> str:
     """Look `key` up in `tables` and fill it: locality keys first, so text a citizen typed
     (filled in second, in one pass) is never itself treated as a template."""

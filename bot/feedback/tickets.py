@@ -15,9 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.feedback import satisfaction
+from bot.feedback.draft import chunks
 from bot.feedback.models import Staff, Ticket, TicketEvent
 from bot.feedback.texts import say
-from bot.feedback.workdays import local_date
+from bot.feedback.workdays import OFFICE_TZ, local_date
 from bot.messages import Reply
 from bot.models import Contact, utcnow
 from bot.outbox import enqueue
@@ -172,9 +173,9 @@ def notify_citizen(
         due=format_date(ticket.due_date),
         answer=ticket.answer or "",
         unit=ticket.transferred_to or "",
-        reason=ticket.reason or "",
+        reason=reason_suffix(kb, ticket, lang) if action == "transfer" else ticket.reason or "",
     )
-    replies = [Reply(message.strip())]
+    replies = [Reply(part) for part in chunks(message.strip())]
     if asks_rating:
         replies.append(satisfaction.prompt(kb, ticket, lang))
     enqueue(
@@ -194,8 +195,6 @@ def format_date(day: dt.date) -> str:
 
 def format_moment(moment: dt.datetime) -> str:
     """dd/mm/yyyy HH:MM at the office's local time."""
-    from bot.feedback.workdays import OFFICE_TZ
-
     return moment.astimezone(OFFICE_TZ).strftime("%d/%m/%Y %H:%M")
 
 
@@ -203,3 +202,8 @@ def is_overdue(ticket: Ticket, today: dt.date | None = None) -> bool:
     """Still waiting for a response after its due date."""
     today = today or local_date(utcnow())
     return ticket.status in ("new", "in_progress") and today > ticket.due_date
+
+
+def reason_suffix(kb: KnowledgeBase, ticket: Ticket, lang: str) -> str:
+    """ " Lý do: …" after a transfer, or nothing when staff gave no reason."""
+    return say(kb, "reason", lang, reason=ticket.reason) if ticket.reason else ""

@@ -9,11 +9,38 @@ import pytest
 
 from knowledge.loader import DEFAULT_DIR, KnowledgeBaseError, check, load
 
-REQUIRED_IDS = """khai_sinh khai_tu ket_hon xac_nhan_hon_nhan cai_chinh_ho_tich trich_luc_ho_tich
-chung_thuc_ban_sao chung_thuc_chu_ky chung_thuc_hop_dong thuong_tru tam_tru xac_nhan_cu_tru
-can_cuoc vneid dvc_tai_khoan dvc_nop_ho_so tra_cuu_ho_so thanh_toan_truc_tuyen buu_chinh_cong_ich
-bo_phan_mot_cua hotline phan_anh_kien_nghi khieu_nai_to_cao danh_gia_hai_long cchc_la_gi
-chi_so_cchc chao_hoi dang_ky_nhan_tin huy_dang_ky gap_nhan_vien""".split()
+REQUIRED_IDS = [
+    "khai_sinh",
+    "khai_tu",
+    "ket_hon",
+    "xac_nhan_hon_nhan",
+    "cai_chinh_ho_tich",
+    "trich_luc_ho_tich",
+    "chung_thuc_ban_sao",
+    "chung_thuc_chu_ky",
+    "chung_thuc_hop_dong",
+    "thuong_tru",
+    "tam_tru",
+    "xac_nhan_cu_tru",
+    "can_cuoc",
+    "vneid",
+    "dvc_tai_khoan",
+    "dvc_nop_ho_so",
+    "tra_cuu_ho_so",
+    "thanh_toan_truc_tuyen",
+    "buu_chinh_cong_ich",
+    "bo_phan_mot_cua",
+    "hotline",
+    "phan_anh_kien_nghi",
+    "khieu_nai_to_cao",
+    "danh_gia_hai_long",
+    "cchc_la_gi",
+    "chi_so_cchc",
+    "chao_hoi",
+    "dang_ky_nhan_tin",
+    "huy_dang_ky",
+    "gap_nhan_vien",
+]
 
 ENTRY = """\
 group: demo
@@ -69,9 +96,11 @@ def test_unknown_field_names_file_line_and_entry(kb_dir: Path) -> None:
     path = kb_dir / "topics" / "demo.yaml"
     path.write_text(ENTRY + "    fees: {vi: '10.000 đồng'}\n")
     [problem] = problems(kb_dir)
-    assert problem.endswith("demo.yaml:9: entry 'one': unknown field 'fees' in entry "
-                            "(expected: answer, category, checked, id, procedure, questions, "
-                            "related, source, title)")
+    assert problem.endswith(
+        "demo.yaml:9: entry 'one': unknown field 'fees' in entry "
+        "(expected: answer, category, checked, id, procedure, questions, "
+        "related, source, title)"
+    )
 
 
 def test_missing_field_is_reported(kb_dir: Path) -> None:
@@ -82,15 +111,18 @@ def test_missing_field_is_reported(kb_dir: Path) -> None:
 
 def test_duplicate_ids_across_files(kb_dir: Path) -> None:
     shutil.copy(kb_dir / "topics" / "demo.yaml", kb_dir / "topics" / "other.yaml")
-    (kb_dir / "topics" / "other.yaml").write_text(ENTRY.replace("group: demo", "group: other")
-                                                  .replace("câu hỏi một", "câu khác"))
+    (kb_dir / "topics" / "other.yaml").write_text(
+        ENTRY.replace("group: demo", "group: other").replace("câu hỏi một", "câu khác")
+    )
     found = problems(kb_dir)
     assert any("other.yaml:4: entry 'one': duplicate id (first defined at" in p for p in found)
 
 
 def test_same_question_under_two_entries_even_without_diacritics(kb_dir: Path) -> None:
-    extra = ENTRY.split("entries:\n")[1].replace("id: one", "id: two").replace(
-        "câu hỏi một", "CAU HOI MOT!"
+    extra = (
+        ENTRY.split("entries:\n")[1]
+        .replace("id: one", "id: two")
+        .replace("câu hỏi một", "CAU HOI MOT!")
     )
     (kb_dir / "topics" / "demo.yaml").write_text(ENTRY + extra)
     assert any("is also under entry 'one'" in p for p in problems(kb_dir))

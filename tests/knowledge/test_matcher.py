@@ -56,8 +56,10 @@ def test_passport_is_redirected_not_answered_with_id_card(matcher: Matcher) -> N
 
 
 def test_with_and_without_diacritics_match_alike(matcher: Matcher) -> None:
-    pairs = [("thủ tục đăng ký thường trú", "thu tuc dang ky thuong tru"),
-             ("chứng thực chữ ký", "chung thuc chu ky")]
+    pairs = [
+        ("thủ tục đăng ký thường trú", "thu tuc dang ky thuong tru"),
+        ("chứng thực chữ ký", "chung thuc chu ky"),
+    ]
     for marked, plain in pairs:
         assert matcher.match(marked).intent == matcher.match(plain).intent
 

@@ -24,10 +24,18 @@ def test_vietnamese_marks() -> None:
 
 
 def test_expand_abbreviations_and_phrases() -> None:
-    lexicon = Lexicon({"ko": "khong", "dc": "duoc", "cccd": "can cuoc cong dan"},
-                      {"can cuoc cong dan": "can cuoc"}, frozenset())
+    lexicon = Lexicon(
+        {"ko": "khong", "dc": "duoc", "cccd": "can cuoc cong dan"},
+        {"can cuoc cong dan": "can cuoc"},
+        frozenset(),
+    )
     assert Normaliser(lexicon).expand("làm cccd ko dc à") == [
-        "lam", "can", "cuoc", "khong", "duoc", "a"
+        "lam",
+        "can",
+        "cuoc",
+        "khong",
+        "duoc",
+        "a",
     ]
 
 

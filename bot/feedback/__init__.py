@@ -1,0 +1,95 @@
+"""Phản ánh – kiến nghị: citizens file feedback and track it by code; staff handle it.
+
+`install(assistant, settings)` registers everything with the core's registry. The handlers are
+imported inside it because `bot.menu` imports `bot.feedback.offers`, and the feature modules
+import `bot.menu`: importing them at the top would be circular.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+# Importing the feature registers its tables (and the outbox's) on bot.models.Base.metadata, so
+# whoever builds the application sees every table. Alembic and schema tests should import
+# bot.schema_all, which does the same explicitly.
+import bot.feedback.models
+import bot.outbox  # noqa: F401
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from bot.assistant import Assistant
+    from bot.config import Settings
+    from bot.delivery import Sender
+    from bot.dispatcher import Dispatcher
+    from bot.feedback.config import FeedbackConfig
+
+
+def install(
+    assistant: Assistant, settings: Settings, config: FeedbackConfig | None = None
+) -> None:
+    """Register the feedback commands, buttons and flows on `assistant`."""
+    from bot import menu
+    from bot.feedback import offers, satisfaction, tracking
+    from bot.feedback.cards import ACTION as STAFF_ACTION
+    from bot.feedback.config import FeedbackConfig
+    from bot.feedback.forwarding import forward_and_offer
+    from bot.feedback.intake import Intake
+    from bot.feedback.staff import COMMANDS, StaffDesk
+
+    config = config or FeedbackConfig()
+    intake = Intake(config, settings.staff_chat_id)
+    assistant.command("phananh", "feedback", "gopy")(intake.start)
+    assistant.command("huy", "cancel")(intake.cancel)
+    assistant.action(offers.INTAKE, intake.on_action)
+    assistant.flow(intake)
+
+    assistant.command("tracuu", "track")(tracking.track_command)
+    assistant.action(offers.TRACK, tracking.on_action)
+
+    desk = StaffDesk()
+    assistant.command("inbox")(desk.inbox)
+    assistant.command("xem")(desk.view)
+    for name in COMMANDS:
+        assistant.command(name)(desk.command(name))
+    assistant.action(STAFF_ACTION, desk.on_action)
+    assistant.flow(desk)
+
+    assistant.action(satisfaction.ACTION, satisfaction.rate)
+    assistant.flow(satisfaction.CommentFlow())
+    assistant.action(menu.FORWARD, forward_and_offer)
+
+    # A typed message containing a tracking code shows its status. The core needs a hook for
+    # text seen before the matcher (see the report); use it when the core offers one.
+    text_hook = getattr(assistant, "text_hook", None)
+    if callable(text_hook):
+        text_hook(tracking.track_in_text)
+
+
+def make_dispatcher(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    senders: Mapping[str, Sender],
+    config: FeedbackConfig | None = None,
+) -> Dispatcher:
+    """The outbox dispatcher with the feedback settings and, when STAFF_CHAT_ID is set, the
+    daily digest job. Run `await make_dispatcher(...).run_forever()` as a background task."""
+    import datetime as dt
+
+    from bot.dispatcher import Dispatcher
+    from bot.feedback.config import FeedbackConfig
+    from bot.feedback.digest import DailyDigest
+
+    config = config or FeedbackConfig()
+    jobs = []
+    if settings.staff_chat_id is not None:
+        jobs.append(DailyDigest(settings.staff_chat_id, config.digest_hour))
+    return Dispatcher(
+        sessions,
+        senders,
+        lease=dt.timedelta(seconds=config.outbox_lease_seconds),
+        max_attempts=config.outbox_max_attempts,
+        jobs=jobs,
+    )

@@ -1,0 +1,108 @@
+"""Citizens follow their feedback by code: status, history and the office's answer.
+
+Only the contact who filed a ticket sees it. Anyone else gets exactly the "not found" reply a
+nonexistent code gets, so codes cannot be used to learn about other people's feedback.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.feedback.codes import find_code
+from bot.feedback.models import Ticket
+from bot.feedback.offers import TRACK, start_button, track_button
+from bot.feedback.texts import category_label, say, status_label
+from bot.feedback.tickets import format_date, format_moment, history, reason_suffix
+from bot.menu import home_row
+from bot.messages import Button, Reply
+from bot.turn import Turn
+
+LIST_LIMIT = 5
+STATUS_ACTIONS = frozenset({"filed", "claim", "answer", "transfer", "reject", "close"})
+
+
+def own_ticket(turn: Turn, code: str) -> Ticket | None:
+    """The ticket with `code` if this contact filed it."""
+    return turn.session.scalars(
+        select(Ticket).where(Ticket.code == code, Ticket.contact_id == turn.contact.id)
+    ).one_or_none()
+
+
+def status_view(turn: Turn, ticket: Ticket) -> Reply:
+    """What the citizen may see: status, dates, history of status changes, the answer."""
+    kb, lang = turn.kb, turn.lang
+    parts = [
+        say(
+            kb,
+            "track.head",
+            lang,
+            code=ticket.code,
+            category=category_label(ticket.category, lang),
+            created=format_moment(ticket.created_at),
+            status=status_label(ticket.status, lang),
+            due=format_date(ticket.due_date),
+        )
+    ]
+    events = [e for e in history(turn.session, ticket) if e.action in STATUS_ACTIONS]
+    lines = [
+        f"• {format_moment(e.created_at)} – {status_label(e.to_status, lang)}" for e in events
+    ]
+    parts.append("\n".join([say(kb, "track.history", lang), *lines]))
+    if ticket.transferred_to and ticket.status in ("transferred", "closed"):
+        reason = reason_suffix(kb, ticket, lang)
+        parts.append(say(kb, "track.transferred", lang, unit=ticket.transferred_to, reason=reason))
+    elif ticket.reason and ticket.status in ("rejected", "closed"):
+        parts.append(say(kb, "track.rejected", lang, reason=ticket.reason))
+    if ticket.answer:
+        parts.append(say(kb, "track.answer", lang, answer=ticket.answer))
+    if ticket.rating:
+        parts.append(say(kb, "track.rating", lang, rating=str(ticket.rating)))
+    return Reply("\n\n".join(parts), ((track_button(kb, lang),),), {"ticket": ticket.code})
+
+
+def show(turn: Turn, code: str) -> list[Reply]:
+    """The status view, or "not found" (also when someone else filed it)."""
+    ticket = own_ticket(turn, code)
+    if ticket is None:
+        return [Reply(say(turn.kb, "not_found", turn.lang, code=code))]
+    return [status_view(turn, ticket)]
+
+
+def my_tickets(turn: Turn) -> list[Reply]:
+    """The contact's latest tickets as buttons."""
+    tickets = turn.session.scalars(
+        select(Ticket)
+        .where(Ticket.contact_id == turn.contact.id)
+        .order_by(Ticket.id.desc())
+        .limit(LIST_LIMIT)
+    ).all()
+    kb, lang = turn.kb, turn.lang
+    if not tickets:
+        return [Reply(say(kb, "no_tickets", lang), ((start_button(kb, lang),),))]
+    rows = tuple(
+        (Button(f"{t.code} · {status_label(t.status, lang)}", f"{TRACK}:{t.code}"),)
+        for t in tickets
+    )
+    return [Reply(say(kb, "my_tickets", lang), (*rows, home_row(kb, lang)))]
+
+
+def track_command(turn: Turn, arg: str) -> list[Reply]:
+    """/tracuu CODE (without a code: the contact's own tickets)."""
+    code = find_code(arg)
+    if code is not None:
+        return show(turn, code)
+    if arg.strip():
+        return [Reply(say(turn.kb, "ask.code", turn.lang))]
+    return my_tickets(turn)
+
+
+def on_action(turn: Turn, arg: str) -> list[Reply]:
+    """`tr:list` or `tr:<code>`."""
+    code = find_code(arg)
+    return show(turn, code) if code else my_tickets(turn)
+
+
+def track_in_text(turn: Turn) -> list[Reply] | None:
+    """A typed message containing a code: its status (None when there is no code)."""
+    code = find_code(turn.inbound.text)
+    return show(turn, code) if code else None

@@ -1,0 +1,13 @@
+"""Every table of the application, for Alembic and for tests that compare models and database.
+
+`bot.models.Base.metadata` only knows the tables whose modules were imported; importing this
+module imports them all. (Kept out of bot/models.py to avoid circular imports.)
+"""
+
+from __future__ import annotations
+
+import bot.feedback.models
+import bot.outbox  # noqa: F401
+from bot.models import Base
+
+metadata = Base.metadata
