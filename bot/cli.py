@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -62,11 +63,20 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db import upgrade
+    from bot.feedback import make_dispatcher
     from bot.runtime import build
     from handlers.console import run_console
+    from handlers.console_sender import ConsoleSender
 
+    upgrade(settings.database_url)  # the console is a local tool: bring its database up to date
     services = build(settings)
-    return run_console(services.assistant, user=args.user)
+    dispatcher = make_dispatcher(services.sessions, settings, {"console": ConsoleSender()})
+
+    def deliver() -> None:  # staff answers and status changes for console users
+        asyncio.run(dispatcher.run_once())
+
+    return run_console(services.assistant, user=args.user, after_turn=deliver)
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

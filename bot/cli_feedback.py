@@ -145,7 +145,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
 # -- outbox ------------------------------------------------------------------------------------
 def _dispatch_once(_args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console_sender import ConsoleSender
+    from handlers.console_sender import ConsoleSender
     from bot.db import make_engine, make_sessions
     from bot.delivery import Sender
     from bot.feedback import make_dispatcher

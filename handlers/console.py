@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from bot.assistant import Assistant
@@ -41,8 +42,10 @@ def run_console(
     user: str = "console",
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
+    after_turn: Callable[[], None] | None = None,
 ) -> int:
-    """Read questions until end of input or /quit."""
+    """Read questions until end of input or /quit; `after_turn` runs after each reply
+    (the CLI uses it to deliver pending outbox messages, e.g. a staff answer)."""
     interactive = stdin.isatty()
     text, buttons = render(assistant.handle(Inbound(CHANNEL, user, command="start")))
     out.write(text + "\n")
@@ -59,5 +62,7 @@ def run_console(
         text, buttons = render(assistant.handle(parse(line, user, buttons)))
         out.write(text + "\n")
         out.flush()
+        if after_turn is not None:
+            after_turn()
     out.write("Tạm biệt Ông/Bà!\n")
     return 0

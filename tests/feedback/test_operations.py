@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.console_sender import ConsoleSender
+from handlers.console_sender import ConsoleSender
 from bot.db import make_engine
 from bot.dispatcher import Dispatcher
 from bot.feedback.digest import DailyDigest, digest_text

@@ -1,9 +1,4 @@
-"""A Sender for the console channel: prints outbox messages as the console chat shows replies.
-
-Wiring-level (like bot/cli.py): it reuses the console adapter's rendering so staff answers and
-status changes reach a console user the way every other reply does. Belongs with
-handlers/console.py; kept here because that module is owned elsewhere.
-"""
+"""A Sender for the console channel: prints outbox messages as the console chat shows replies."""
 
 from __future__ import annotations
 
