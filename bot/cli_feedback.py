@@ -145,10 +145,10 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
 # -- outbox ------------------------------------------------------------------------------------
 def _dispatch_once(_args: argparse.Namespace, settings: Settings) -> int:
-    from handlers.console_sender import ConsoleSender
     from bot.db import make_engine, make_sessions
     from bot.delivery import Sender
     from bot.feedback import make_dispatcher
+    from handlers.console_sender import ConsoleSender
 
     # Console deliveries print here; the Telegram sender needs the running bot (`serve`).
     senders: dict[str, Sender] = {"console": ConsoleSender()}

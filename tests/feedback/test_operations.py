@@ -13,7 +13,6 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from bot.cli import main
-from handlers.console_sender import ConsoleSender
 from bot.db import make_engine
 from bot.dispatcher import Dispatcher
 from bot.feedback.digest import DailyDigest, digest_text
@@ -23,6 +22,7 @@ from bot.messages import Button, Reply
 from bot.outbox import OutboxMessage
 from bot.runtime import Services
 from bot.schema_all import metadata
+from handlers.console_sender import ConsoleSender
 from tests.feedback.chat import Chat, RecordingSender, add_staff, file_feedback, today_local
 from tests.feedback.conftest import STAFF_CHAT
 
