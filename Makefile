@@ -16,7 +16,7 @@ install: $(BIN)/.installed
 
 run: install
 	$(BIN)/cchc-bot db upgrade
-	$(BIN)/cchc-bot chat
+	$(BIN)/cchc-bot serve
 
 lint: install
 	$(BIN)/ruff check .

@@ -45,11 +45,13 @@ def create_app(
     services: Services,
     telegram: TelegramChannel | None = None,
     background: Sequence[BackgroundTask] = (),
+    routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
-    """The ASGI app: /healthz, the Telegram webhook (when on) and background jobs.
+    """The ASGI app: /healthz, the Telegram webhook (when on), other `routes` (more channels,
+    the staff web) and `background` jobs (e.g. the outbox dispatcher).
 
-    Channels start and stop with the app (its lifespan); `background` jobs run beside them
-    and are cancelled at shutdown.
+    Channels start and stop with the app (its lifespan); background jobs run beside them and
+    are cancelled at shutdown.
     """
     jobs = [*background, *(telegram.background_tasks() if telegram else [])]
 
@@ -77,10 +79,10 @@ def create_app(
             if telegram is not None:
                 await telegram.stop()
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    mounted: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *routes]
     if telegram is not None and telegram.mode == "webhook":
-        routes.append(webhook_route(telegram))
-    return Starlette(routes=routes, lifespan=lifespan)
+        mounted.append(webhook_route(telegram))
+    return Starlette(routes=mounted, lifespan=lifespan)
 
 
 def _off(reason: str) -> dict[str, Any]:
@@ -122,8 +124,8 @@ async def run(settings: Settings, polling: bool = False) -> None:
             lifespan="on",
         )
     )
-    channels = f"telegram {telegram.mode}" if telegram else f"telegram off ({TELEGRAM_OFF})"
-    log.info("serving on http://%s:%d (%s)", settings.host, settings.port, channels)
+    state = telegram.mode if telegram else f"off ({TELEGRAM_OFF})"
+    log.info("serving on http://%s:%d; telegram: %s", settings.host, settings.port, state)
     try:
         await server.serve()
     finally:

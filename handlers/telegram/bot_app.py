@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from handlers.telegram.dispatch import Dispatcher
 from handlers.telegram.errors import ErrorReporter
 from handlers.telegram.flood import FloodGate
 from handlers.telegram.redact import redact
+from handlers.telegram.request import JsonRequest
 from handlers.telegram.retry import RetryPolicy
 from handlers.telegram.sender import TelegramSender
 
@@ -37,8 +39,11 @@ ALLOWED_UPDATES = [
     Update.CALLBACK_QUERY,
     Update.MY_CHAT_MEMBER,
 ]
-WORKERS = 8  # threads running the core; below SQLAlchemy's default pool of 5 + 10 overflow
+# Threads running the core. The core is mostly CPU under the GIL: more threads than cores
+# starve the event loop (measured: 2 threads beat 4 and 8 on a 2-core machine).
+WORKERS = min(4, max(2, os.cpu_count() or 2))
 CONCURRENT_UPDATES = 64  # updates in flight (one user's are still handled in order)
+CONNECTIONS = 64  # HTTP connections to the Bot API for sending
 POLL_TIMEOUT = 10  # seconds of getUpdates long polling
 PRUNE_EVERY = 6 * 3600.0  # seconds between cleanups of processed_updates
 
@@ -98,6 +103,8 @@ class TelegramChannel:
         self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="telegram")
         flood = FloodGate(config.flood_messages, config.flood_seconds)
         self.dispatcher = Dispatcher(services, self.executor, flood, RetryPolicy())
+        # Our own request objects, so they can be closed even when startup failed half-way.
+        self.requests = (JsonRequest(connection_pool_size=CONNECTIONS), JsonRequest())
         self.application = self._build_application()
         self.state = "stopped"
         self.problem: str | None = None
@@ -118,6 +125,8 @@ class TelegramChannel:
             ApplicationBuilder()
             .token(self.config.token)
             .base_url(self.config.base_url)
+            .request(self.requests[0])
+            .get_updates_request(self.requests[1])
             .concurrent_updates(CONCURRENT_UPDATES)
             .job_queue(None)
         )
@@ -142,6 +151,7 @@ class TelegramChannel:
             await self.application.initialize()
             self.username = bot.username
             await self._register_commands()
+            await self.application.start()
             if self.config.polling:
                 await bot.delete_webhook()
                 assert self.application.updater is not None
@@ -154,7 +164,6 @@ class TelegramChannel:
                     secret_token=self.config.webhook_secret,
                     allowed_updates=ALLOWED_UPDATES,
                 )
-            await self.application.start()
         except TelegramError as error:
             self.state, self.problem = "error", redact(str(error), self.config.secrets)
             log.error("Telegram did not start: %s: %s", type(error).__name__, self.problem)
@@ -177,6 +186,8 @@ class TelegramChannel:
         if application.running:
             await application.stop()
         await application.shutdown()
+        for request in self.requests:
+            await request.shutdown()
         self.executor.shutdown(wait=True)
         self.state = "stopped"
 

@@ -19,9 +19,15 @@ def first_time(engine: Engine, channel: str, update_id: int | str) -> bool:
     dialect = engine.dialect.name
     if dialect in ("postgresql", "sqlite"):
         module = postgresql if dialect == "postgresql" else sqlite
-        statement = module.insert(ProcessedUpdate).values(values).on_conflict_do_nothing()
+        statement = (
+            module.insert(ProcessedUpdate)
+            .values(values)
+            .on_conflict_do_nothing()
+            .returning(ProcessedUpdate.update_id)
+        )
         with engine.begin() as connection:
-            return connection.execute(statement).rowcount == 1
+            # rowcount is not reliable here (psycopg reports -1); RETURNING is.
+            return connection.execute(statement).first() is not None
     try:
         with engine.begin() as connection:
             connection.execute(insert(ProcessedUpdate).values(values))

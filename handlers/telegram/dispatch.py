@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from telegram import Bot, Update
@@ -32,6 +33,15 @@ from handlers.telegram.sender import NO_PREVIEW, send_outgoing
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the worker thread did: the core's replies (None for a repeated update), timings."""
+
+    replies: list[Reply] | None
+    dedup_seconds: float
+    core_seconds: float
 
 
 def language_of(incoming: Incoming) -> str:
@@ -88,32 +98,37 @@ class Dispatcher:
             self.progress.ignored += 1
             return
         async with self.locks.hold(incoming.inbound.user_id):
-            started = time.perf_counter()
-            fresh = await self.run_sync(
-                first_time, self.services.engine, CHANNEL, incoming.update_id
-            )
-            self.progress.dedup_seconds += time.perf_counter() - started
-            if not fresh:
-                self.progress.duplicates += 1
-                log.info("update %s was already processed; skipped", incoming.update_id)
-                return
             verdict = self.flood.check(incoming.inbound.user_id, arrived)
             if verdict is not Verdict.ALLOW:
                 self.progress.flooded += 1
                 await self._flooded(bot, incoming, verdict)
                 return
-            await self._handle(bot, incoming)
+            outcome = await self.run_sync(self._first_time_then_core, incoming)
+            self.progress.dedup_seconds += outcome.dedup_seconds
+            if outcome.replies is None:
+                self.progress.duplicates += 1
+                log.info("update %s was already processed; skipped", incoming.update_id)
+                return
+            self.progress.core_seconds += outcome.core_seconds
+            started = time.perf_counter()
+            if incoming.callback_id:
+                await self._answer_callback(bot, incoming.callback_id)
+            await self._respond(bot, incoming, outcome.replies)
+            self.progress.send_seconds += time.perf_counter() - started
+            self.progress.handled += 1
 
-    async def _handle(self, bot: Bot, incoming: Incoming) -> None:
-        if incoming.callback_id:
-            await self._answer_callback(bot, incoming.callback_id)
+    def _first_time_then_core(self, incoming: Incoming) -> Outcome:
+        """In a worker thread: record the update id, then (if new) let the core handle it.
+
+        One trip to the thread pool for both keeps the event loop and the GIL freer.
+        """
         started = time.perf_counter()
-        replies = await self.run_sync(self.services.assistant.handle, incoming.inbound)
-        sent = time.perf_counter()
-        self.progress.core_seconds += sent - started
-        await self._respond(bot, incoming, replies)
-        self.progress.send_seconds += time.perf_counter() - sent
-        self.progress.handled += 1
+        fresh = first_time(self.services.engine, CHANNEL, incoming.update_id)
+        checked = time.perf_counter()
+        if not fresh:
+            return Outcome(None, checked - started, 0.0)
+        replies = self.services.assistant.handle(incoming.inbound)
+        return Outcome(replies, checked - started, time.perf_counter() - checked)
 
     async def _flooded(self, bot: Bot, incoming: Incoming, verdict: Verdict) -> None:
         text = say(self.services.matcher.kb, "flood", language_of(incoming))
