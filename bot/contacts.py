@@ -28,6 +28,7 @@ def upsert_contact(session: Session, inbound: Inbound) -> Contact:
         session.flush()
         return contact
     contact.last_seen_at = utcnow()
+    contact.blocked = False  # writing to us again means they can be reached again
     if inbound.display_name and inbound.display_name != contact.display_name:
         contact.display_name = inbound.display_name
     return contact

@@ -18,6 +18,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from bot.config import Settings
+from bot.delivery import Sender
+from bot.feedback import make_dispatcher
 from bot.runtime import Services, build
 from handlers.telegram.bot_app import TelegramChannel, TelegramConfig
 from handlers.telegram.redact import install_redaction
@@ -113,7 +115,10 @@ async def run(settings: Settings, polling: bool = False) -> None:
     services = await asyncio.to_thread(build, settings)
     config = TelegramConfig.from_settings(settings, polling)
     telegram = TelegramChannel(services, config) if config is not None else None
-    app = create_app(services, telegram)
+    senders: dict[str, Sender] = {"telegram": telegram.sender()} if telegram else {}
+    # Staff answers, status changes, new-ticket cards and the digest leave through the outbox.
+    outbox = make_dispatcher(services.sessions, settings, senders)
+    app = create_app(services, telegram, background=[outbox.run_forever])
     server = uvicorn.Server(
         uvicorn.Config(
             app,

@@ -43,13 +43,17 @@ def action_buttons(ticket: Ticket, lang: str) -> tuple[tuple[Button, ...], ...]:
     return tuple(rows)
 
 
-def card_text(session: Session, ticket: Ticket, lang: str, description: str) -> str:
-    """The ticket's facts for staff (the phone in full: staff need it to call back)."""
+def card_text(
+    session: Session, ticket: Ticket, lang: str, description: str, *, full_phone: bool = True
+) -> str:
+    """The ticket's facts for staff. The short card (posted in the staff group, whose members
+    the staff table does not control) masks the phone; `/xem` shows it in full to staff."""
     none = staff_text("card.none", lang)
     assignee = session.get(Staff, ticket.assignee_id) if ticket.assignee_id else None
-    contact = ", ".join(
-        p for p in (ticket.name, phones.display(ticket.phone) if ticket.phone else None) if p
-    )
+    phone = None
+    if ticket.phone:
+        phone = phones.display(ticket.phone) if full_phone else phones.mask(ticket.phone)
+    contact = ", ".join(p for p in (ticket.name, phone) if p)
     lines = [
         staff_text(
             "card",
@@ -88,7 +92,9 @@ def card_text(session: Session, ticket: Ticket, lang: str, description: str) -> 
 def card(session: Session, ticket: Ticket, lang: str, *, new: bool = False) -> Reply:
     """The short card (for the staff group) with action buttons."""
     title = staff_text("card.new" if new else "card.title", lang, code=ticket.code)
-    body = card_text(session, ticket, lang, preview(ticket.description, CARD_PREVIEW))
+    body = card_text(
+        session, ticket, lang, preview(ticket.description, CARD_PREVIEW), full_phone=False
+    )
     return Reply(f"{title}\n{body}", action_buttons(ticket, lang), {"ticket": ticket.code})
 
 

@@ -10,6 +10,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("help", "Hướng dẫn sử dụng trợ lý ảo", "How to use the assistant"),
     ("menu", "Danh mục thủ tục hành chính", "Topics and procedures"),
     ("lienhe", "Địa chỉ, giờ làm việc và đường dây nóng", "Address, office hours and hotlines"),
+    ("phananh", "Gửi phản ánh, kiến nghị", "Send feedback or a complaint"),
+    ("tracuu", "Tra cứu phản ánh đã gửi bằng mã", "Track your feedback by its code"),
     ("dangky", "Đăng ký nhận tin cải cách hành chính", "Subscribe to administrative reform news"),
     ("huydangky", "Ngừng nhận tin cải cách hành chính", "Stop receiving reform news"),
     ("ngonngu", "Đổi ngôn ngữ (Tiếng Việt / English)", "Change language (Tiếng Việt / English)"),

@@ -71,7 +71,7 @@ def to_incoming(update: Update, bot_username: str) -> Incoming | None:
         if command[0] is None:
             return None  # a command for another bot in the same group
         return _incoming(update, message, private, command=command[0], args=command[1])
-    if not private:
+    if not private and not _replies_to_bot(message, bot_username):
         mentioned = _strip_mention(message, bot_username)
         if mentioned is None:
             return None
@@ -168,6 +168,13 @@ def _command(message: Message, bot_username: str) -> tuple[str | None, str] | No
     if addressee and addressee.lower() != bot_username.lower():
         return None, ""
     return name.lower(), args.strip()
+
+
+def _replies_to_bot(message: Message, bot_username: str) -> bool:
+    """A group message that answers one of the bot's own messages is addressed to the bot."""
+    original = message.reply_to_message
+    author = original.from_user if original is not None else None
+    return author is not None and (author.username or "").lower() == bot_username.lower()
 
 
 def _strip_mention(message: Message, bot_username: str) -> str | None:

@@ -11,7 +11,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from telegram import Bot, Update
+from telegram import Bot, ForceReply, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext
@@ -160,6 +160,8 @@ class Dispatcher:
 
     async def _edit(self, bot: Bot, incoming: Incoming, message: Outgoing) -> bool:
         """Redraw the pressed menu in place; False when Telegram will not let us (then send)."""
+        if isinstance(message.markup, ForceReply):
+            return False  # only inline keyboards can be edited in place
         call = functools.partial(
             bot.edit_message_text,
             message.text,

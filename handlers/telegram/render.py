@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import menu
 from bot.messages import Reply
@@ -28,7 +28,7 @@ class Outgoing:
     """One Telegram message: HTML text and an optional inline keyboard."""
 
     text: str
-    markup: InlineKeyboardMarkup | None = None
+    markup: InlineKeyboardMarkup | ForceReply | None = None
 
 
 def escape(text: str) -> str:
@@ -65,7 +65,11 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 def render(reply: Reply, limit: int = MAX_TEXT) -> list[Outgoing]:
     """One reply as one or more messages; the buttons go under the last one."""
     chunks = [escape(piece) for piece in split(reply.text, limit)]
-    markup = keyboard(reply)
+    markup: InlineKeyboardMarkup | ForceReply | None = keyboard(reply)
+    if markup is None and reply.meta.get("force_reply"):
+        # The core waits for typed text (e.g. a staff answer): in a group, Telegram then lets
+        # that person reply to this message, which reaches us without mentioning the bot.
+        markup = ForceReply(selective=True)
     return [
         Outgoing(chunk, markup if n == len(chunks) - 1 else None) for n, chunk in enumerate(chunks)
     ]

@@ -25,6 +25,8 @@ SHOWN = {"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCall
 def buttons_of(markup: dict[str, Any] | None) -> str:
     if not markup:
         return ""
+    if markup.get("force_reply"):
+        return "  (reply requested)"
     rows = [" ".join(f"[{b['text']}]" for b in row) for row in markup["inline_keyboard"]]
     return "  " + " / ".join(rows)
 
