@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.messages import Inbound
 from bot.models import Contact, utcnow
+
+LAST_SEEN_RESOLUTION = dt.timedelta(minutes=5)
 
 
 def upsert_contact(session: Session, inbound: Inbound) -> Contact:
@@ -27,8 +31,11 @@ def upsert_contact(session: Session, inbound: Inbound) -> Contact:
         session.add(contact)
         session.flush()
         return contact
-    contact.last_seen_at = utcnow()
-    contact.blocked = False  # writing to us again means they can be reached again
+    now = utcnow()
+    if now - contact.last_seen_at > LAST_SEEN_RESOLUTION:  # not one UPDATE per message
+        contact.last_seen_at = now
+    if contact.blocked:
+        contact.blocked = False  # writing to us again means they can be reached again
     if inbound.display_name and inbound.display_name != contact.display_name:
         contact.display_name = inbound.display_name
     return contact
