@@ -34,7 +34,8 @@ def test_citizen_files_feedback_and_gets_a_code_and_a_due_date(app: Services) ->
         card = session.scalars(select(OutboxMessage)).one()
     assert (card.channel, card.recipient) == ("telegram", str(STAFF_CHAT))
     assert code in card.payload[0]["text"]
-    assert "0912 345 678" in card.payload[0]["text"]
+    assert "Nguyễn Văn An, 09******78" in card.payload[0]["text"]  # masked in the group
+    assert "0912 345 678" not in card.payload[0]["text"]
     payloads = [b[1] for row in card.payload[0]["buttons"] for b in row]
     assert f"pst:claim:{ticket.id}:1" in payloads
 

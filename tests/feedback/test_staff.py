@@ -153,3 +153,14 @@ def test_a_long_answer_reaches_the_citizen_in_parts_that_fit(app: Services) -> N
     assert len(texts) == 3  # two parts of the answer, then the rating prompt
     assert all(len(t) <= 3500 for t in texts)
     assert "".join(texts[:2]).count("Trả lời chi tiết từng bước.") == 200
+
+
+def test_full_view_shows_the_phone_to_staff_only(app: Services) -> None:
+    add_staff(app, "lan", "Chị Lan")
+    code = file_feedback(Chat(app, "an"))
+    staff = Chat(app, "lan")
+    staff.type(f"/xem {code}")
+    assert "0912 345 678" in staff.last
+    stranger = Chat(app, "binh")
+    stranger.type(f"/xem {code}")
+    assert "0912" not in stranger.last
