@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import menu, questions
 from bot.contacts import upsert_contact
 from bot.messages import Button, Inbound, Reply
+from bot.models import ProcessedUpdate, utcnow
 from bot.render import DETAILS, say
+from bot.sqlutil import insert_unless_exists
 from bot.texts import LANGUAGE_NAMES, LANGUAGES
 from bot.turn import Flow, Handler, Turn
 from knowledge.matcher import Matcher
@@ -85,9 +87,30 @@ class Assistant:
     # -- entry point -----------------------------------------------------------------------
     def handle(self, inbound: Inbound) -> list[Reply]:
         """Handle one message in one transaction and return the replies to send."""
+        replies = self.handle_once(inbound, None)
+        assert replies is not None
+        return replies
+
+    def handle_once(self, inbound: Inbound, update_id: str | None) -> list[Reply] | None:
+        """Like `handle`, but a platform update id seen before returns None (a webhook retry).
+
+        The id is recorded in the same transaction as the handling, so an update whose handling
+        failed is not marked as processed and its redelivery is handled.
+        """
         for attempt in (1, 2):
             try:
                 with self.sessions.begin() as session:
+                    if update_id is not None and not insert_unless_exists(
+                        session,
+                        ProcessedUpdate,
+                        {
+                            "channel": inbound.channel,
+                            "update_id": update_id,
+                            "created_at": utcnow(),
+                        },
+                        ["channel", "update_id"],
+                    ):
+                        return None
                     return self._handle(session, inbound)
             except IntegrityError:
                 # Two first messages from a new contact raced to create it; the retry finds it.

@@ -21,7 +21,6 @@ from bot.render import say
 from bot.runtime import Services
 from handlers.telegram.blocked import mark_blocked
 from handlers.telegram.convert import CHANNEL, Incoming, to_incoming, to_membership
-from handlers.telegram.dedup import first_time
 from handlers.telegram.flood import FloodGate, Verdict
 from handlers.telegram.locks import KeyedLocks
 from handlers.telegram.progress import Progress
@@ -118,17 +117,11 @@ class Dispatcher:
             self.progress.handled += 1
 
     def _first_time_then_core(self, incoming: Incoming) -> Outcome:
-        """In a worker thread: record the update id, then (if new) let the core handle it.
-
-        One trip to the thread pool for both keeps the event loop and the GIL freer.
-        """
+        """In a worker thread: the core records the update id and (if new) handles it, in one
+        transaction, so a failed update is not marked processed and its redelivery is handled."""
         started = time.perf_counter()
-        fresh = first_time(self.services.engine, CHANNEL, incoming.update_id)
-        checked = time.perf_counter()
-        if not fresh:
-            return Outcome(None, checked - started, 0.0)
-        replies = self.services.assistant.handle(incoming.inbound)
-        return Outcome(replies, checked - started, time.perf_counter() - checked)
+        replies = self.services.assistant.handle_once(incoming.inbound, str(incoming.update_id))
+        return Outcome(replies, 0.0, time.perf_counter() - started)
 
     async def _flooded(self, bot: Bot, incoming: Incoming, verdict: Verdict) -> None:
         text = say(self.services.matcher.kb, "flood", language_of(incoming))
