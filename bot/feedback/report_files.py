@@ -64,5 +64,10 @@ def write_xlsx(report: Report, path: Path) -> None:
         for index, header in enumerate(table.headers, 1):
             longest = max([len(header), *(len(_text(r[index - 1])) for r in table.rows)])
             sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, MAX_WIDTH)
+        # Printed for the quarterly report: every column on one page width, landscape.
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     book.properties.title = title(report)
     book.save(path)
