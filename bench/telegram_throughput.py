@@ -148,29 +148,15 @@ def instrument_sql(engine: Any) -> Timer:
 
 @contextmanager
 def database(kind: str, postgres_url: str, workdir: Path) -> Iterator[str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from bot.db import normalise_url, upgrade
+    from bot.db import temporary_postgres, upgrade
 
     if kind == "sqlite":
         url = f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.db'}"
         upgrade(url)
         yield url
         return
-    admin_url = make_url(normalise_url(postgres_url))
-    name = f"cchc_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
+    with temporary_postgres(postgres_url, "cchc_bench") as url:
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def top(stats: pstats.Stats, count: int) -> list[dict[str, Any]]:

@@ -8,16 +8,14 @@ the run instead of skipping it.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 
 from bot.config import Settings
-from bot.db import normalise_url, upgrade
+from bot.db import normalise_url, temporary_postgres, upgrade
 from bot.runtime import Services, build, build_matcher
 from knowledge.matcher import Matcher
 
@@ -58,19 +56,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     if not _postgres_available():
         pytest.skip("PostgreSQL not reachable (set CCHC_TEST_POSTGRES_URL)")
-    admin_url = make_url(normalise_url(POSTGRES_URL))
-    name = f"cchc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
+    with temporary_postgres(POSTGRES_URL, "cchc_test") as url:
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture
