@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from knowledge import normaliser
+from knowledge.fields import FieldChecker, KnowledgeBaseError, Problem, display
 from knowledge.schema import (
     CATEGORIES,
-    DEFAULT_LANG,
     ONLINE_LEVELS,
     Entry,
     Group,
@@ -23,13 +22,12 @@ from knowledge.schema import (
     Text,
     TextList,
 )
-from knowledge.yamlsource import YamlError, line_of, read
+from knowledge.yamlsource import line_of
 
 DEFAULT_DIR = Path(__file__).parent / "data"
+__all__ = ["DEFAULT_DIR", "KnowledgeBaseError", "Problem", "check", "load"]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_LANG = re.compile(r"^[a-z]{2,3}(-[a-z]{2,4})?$")
-_PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 
 _GROUP_KEYS = {"group", "title", "order", "menu", "entries"}
 _GROUP_REQUIRED = {"group", "title", "entries"}
@@ -60,32 +58,6 @@ _SOURCE_KEYS = {"name", "url"}
 _LEXICON_KEYS = {"abbreviations", "phrases", "stopwords"}
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the knowledge base, pointing at where it is."""
-
-    file: str
-    line: int
-    entry: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
-        return (
-            f"{where}: entry '{self.entry}': {self.message}"
-            if self.entry
-            else (f"{where}: {self.message}")
-        )
-
-
-class KnowledgeBaseError(Exception):
-    """The knowledge base has problems; `problems` lists each one."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-
 def load(directory: Path | str | None = None) -> KnowledgeBase:
     """Load the knowledge base in `directory`; raise KnowledgeBaseError listing every problem."""
     kb, problems = _Builder(Path(directory) if directory else DEFAULT_DIR).build()
@@ -99,26 +71,10 @@ def check(directory: Path | str | None = None) -> list[Problem]:
     return _Builder(Path(directory) if directory else DEFAULT_DIR).build()[1]
 
 
-class _Builder:
+class _Builder(FieldChecker):
     def __init__(self, directory: Path) -> None:
+        super().__init__()
         self.directory = directory
-        self.problems: list[Problem] = []
-        self.file = ""
-        self.entry: str | None = None
-        self.locality_keys: set[str] = set()
-
-    # -- reporting -------------------------------------------------------------------------
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.file, line, self.entry, message))
-
-    def _read(self, path: Path) -> Any:
-        self.file = _display(path)
-        self.entry = None
-        try:
-            return read(path)
-        except YamlError as exc:
-            self.problem(exc.line, exc.message)
-            return None
 
     # -- top level -------------------------------------------------------------------------
     def build(self) -> tuple[KnowledgeBase | None, list[Problem]]:
@@ -134,7 +90,7 @@ class _Builder:
         related_refs: list[tuple[str, int, str, str]] = []
         topic_files = sorted((self.directory / "topics").glob("*.yaml"))
         if not topic_files:
-            self.file = _display(self.directory / "topics")
+            self.file = display(self.directory / "topics")
             self.problem(0, "no topic files (*.yaml) found")
         for path in topic_files:
             group = self._group(path, entries, where, related_refs)
@@ -154,9 +110,9 @@ class _Builder:
         return kb, self.problems
 
     def _locality(self, path: Path) -> tuple[dict[str, dict[str, Text]], bool]:
-        data = self._read(path) if path.exists() else None
+        data = self.read(path) if path.exists() else None
         if not path.exists():
-            self.file = _display(path)
+            self.file = display(path)
             self.problem(0, "locality file is missing")
         if not isinstance(data, dict):
             if data is not None:
@@ -172,7 +128,7 @@ class _Builder:
                 continue
             result[section] = {}
             for key, value in values.items():
-                text = self._text(value, line_of(values, key), f"{section}.{key}", check=False)
+                text = self.text(value, line_of(values, key), f"{section}.{key}", check=False)
                 if text:
                     result[section][key] = text
                     self.locality_keys.add(f"{section}.{key}")
@@ -181,13 +137,13 @@ class _Builder:
     def _lexicon(self, path: Path) -> Lexicon:
         if not path.exists():
             return Lexicon()
-        data = self._read(path)
+        data = self.read(path)
         if data is None:
             return Lexicon()
         if not isinstance(data, dict):
             self.problem(1, "lexicon must be a mapping")
             return Lexicon()
-        self._keys(data, _LEXICON_KEYS, set(), "lexicon")
+        self.keys(data, _LEXICON_KEYS, set(), "lexicon")
         maps: list[dict[str, str]] = []
         for name in ("abbreviations", "phrases"):
             raw = data.get(name) or {}
@@ -214,19 +170,19 @@ class _Builder:
         where: dict[str, tuple[str, int]],
         related_refs: list[tuple[str, int, str, str]],
     ) -> Group | None:
-        data = self._read(path)
+        data = self.read(path)
         if data is None:
             return None
         if not isinstance(data, dict):
             self.problem(1, "a topic file must be a mapping with 'group', 'title' and 'entries'")
             return None
-        self._keys(data, _GROUP_KEYS, _GROUP_REQUIRED, "topic file")
+        self.keys(data, _GROUP_KEYS, _GROUP_REQUIRED, "topic file")
         group_id = str(data.get("group", path.stem))
         if not _ID.match(group_id):
             self.problem(
                 line_of(data, "group"), f"group id '{group_id}' must be lowercase a-z0-9_"
             )
-        title = self._text(data.get("title"), line_of(data, "title"), "title")
+        title = self.text(data.get("title"), line_of(data, "title"), "title")
         order = data.get("order", 50)
         if not isinstance(order, int):
             self.problem(line_of(data, "order"), "'order' must be a whole number")
@@ -263,7 +219,7 @@ class _Builder:
             self.problem(
                 line_of(raw, "id"), "'id' must be lowercase a-z0-9_ starting with a letter"
             )
-        self._keys(raw, _ENTRY_KEYS, _ENTRY_REQUIRED, "entry")
+        self.keys(raw, _ENTRY_KEYS, _ENTRY_REQUIRED, "entry")
         category = raw.get("category")
         if category not in CATEGORIES:
             allowed = ", ".join(CATEGORIES)
@@ -286,11 +242,9 @@ class _Builder:
             id=self.entry,
             group=group,
             category=str(category),
-            title=self._text(raw.get("title"), line_of(raw, "title"), "title"),
-            questions=self._text_list(
-                raw.get("questions"), line_of(raw, "questions"), "questions"
-            ),
-            answer=self._text(raw.get("answer"), line_of(raw, "answer"), "answer"),
+            title=self.text(raw.get("title"), line_of(raw, "title"), "title"),
+            questions=self.text_list(raw.get("questions"), line_of(raw, "questions"), "questions"),
+            answer=self.text(raw.get("answer"), line_of(raw, "answer"), "answer"),
             procedure=self._procedure(raw.get("procedure"), line_of(raw, "procedure")),
             source=self._source(raw.get("source"), line_of(raw, "source")),
             checked=checked if isinstance(checked, dt.date) else None,
@@ -303,7 +257,7 @@ class _Builder:
         if not isinstance(raw, dict):
             self.problem(line, "'procedure' must be a mapping")
             return None
-        self._keys(raw, _PROCEDURE_KEYS, set(), "procedure")
+        self.keys(raw, _PROCEDURE_KEYS, set(), "procedure")
         online = None
         if "online" in raw:
             online = self._online(raw["online"], line_of(raw, "online"))
@@ -313,10 +267,10 @@ class _Builder:
             legal = []
 
         def text(key: str) -> Text:
-            return self._text(raw[key], line_of(raw, key), key) if key in raw else {}
+            return self.text(raw[key], line_of(raw, key), key) if key in raw else {}
 
         def items(key: str) -> TextList:
-            return self._text_list(raw[key], line_of(raw, key), key) if key in raw else {}
+            return self.text_list(raw[key], line_of(raw, key), key) if key in raw else {}
 
         code = raw.get("code")
         return Procedure(
@@ -334,7 +288,7 @@ class _Builder:
         if not isinstance(raw, dict):
             self.problem(line, "'online' must be a mapping with available, level and url")
             return None
-        self._keys(raw, _ONLINE_KEYS, {"available", "level"}, "online")
+        self.keys(raw, _ONLINE_KEYS, {"available", "level"}, "online")
         if not isinstance(raw.get("available"), bool):
             self.problem(line_of(raw, "available"), "'online.available' must be true or false")
         level = raw.get("level")
@@ -343,7 +297,7 @@ class _Builder:
             self.problem(line_of(raw, "level"), f"'online.level' must be one of: {allowed}")
         url = raw.get("url")
         if url is not None:
-            self._placeholders(str(url), line_of(raw, "url"))
+            self.placeholders(str(url), line_of(raw, "url"))
         return Online(bool(raw.get("available")), str(level), str(url) if url else None)
 
     def _source(self, raw: Any, line: int) -> Source | None:
@@ -352,73 +306,13 @@ class _Builder:
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
             self.problem(line, "'source' must be a mapping with at least 'name'")
             return None
-        self._keys(raw, _SOURCE_KEYS, {"name"}, "source")
+        self.keys(raw, _SOURCE_KEYS, {"name"}, "source")
         url = raw.get("url")
         if url is not None:
-            self._placeholders(str(url), line_of(raw, "url"))
+            self.placeholders(str(url), line_of(raw, "url"))
         return Source(raw["name"], str(url) if url else None)
 
     # -- field helpers ---------------------------------------------------------------------
-    def _keys(self, raw: dict[str, Any], allowed: set[str], required: set[str], what: str) -> None:
-        for key in raw:
-            if key not in allowed:
-                expected = ", ".join(sorted(allowed))
-                self.problem(
-                    line_of(raw, key), f"unknown field '{key}' in {what} (expected: {expected})"
-                )
-        for key in sorted(required - raw.keys()):
-            self.problem(line_of(raw), f"missing field '{key}' in {what}")
-
-    def _text(self, raw: Any, line: int, what: str, *, check: bool = True) -> Text:
-        if isinstance(raw, str) and not check:
-            return {DEFAULT_LANG: raw.strip()}
-        if not isinstance(raw, dict):
-            if raw is not None or check:
-                self.problem(line, f"'{what}' must map language codes to text, e.g. {{vi: ...}}")
-            return {}
-        result: Text = {}
-        for lang, value in raw.items():
-            if not _LANG.match(str(lang)):
-                self.problem(line_of(raw, lang), f"'{lang}' in '{what}' is not a language code")
-            elif not isinstance(value, str | int | float) or not str(value).strip():
-                self.problem(line_of(raw, lang), f"'{what}.{lang}' must be non-empty text")
-            else:
-                result[str(lang)] = str(value).strip()
-                if check:
-                    self._placeholders(str(value), line_of(raw, lang))
-        if DEFAULT_LANG not in result and raw:
-            self.problem(line, f"'{what}' needs a Vietnamese ('{DEFAULT_LANG}') text")
-        return result
-
-    def _text_list(self, raw: Any, line: int, what: str) -> TextList:
-        if not isinstance(raw, dict):
-            self.problem(line, f"'{what}' must map language codes to lists, e.g. {{vi: [...]}}")
-            return {}
-        result: TextList = {}
-        for lang, values in raw.items():
-            if not _LANG.match(str(lang)):
-                self.problem(line_of(raw, lang), f"'{lang}' in '{what}' is not a language code")
-                continue
-            if not isinstance(values, list) or not values:
-                self.problem(line_of(raw, lang), f"'{what}.{lang}' must be a non-empty list")
-                continue
-            items: list[str] = []
-            for index, value in enumerate(values):
-                if not isinstance(value, str | int) or not str(value).strip():
-                    self.problem(line_of(values, index), f"empty item in '{what}.{lang}'")
-                    continue
-                self._placeholders(str(value), line_of(values, index))
-                items.append(str(value).strip())
-            result[str(lang)] = items
-        if DEFAULT_LANG not in result:
-            self.problem(line, f"'{what}' needs a Vietnamese ('{DEFAULT_LANG}') list")
-        return result
-
-    def _placeholders(self, text: str, line: int) -> None:
-        for name in _PLACEHOLDER.findall(text):
-            if name not in self.locality_keys:
-                self.problem(line, f"placeholder {{{name}}} is not defined in locality.yaml")
-
     def _duplicate_questions(
         self, entries: dict[str, Entry], where: dict[str, tuple[str, int]]
     ) -> None:
@@ -438,10 +332,3 @@ class _Builder:
                                 f"sample question '{question}' is also under entry '{owner}'",
                             )
                         )
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
