@@ -35,7 +35,7 @@ def install(
     from bot.feedback import offers, satisfaction, tracking
     from bot.feedback.cards import ACTION as STAFF_ACTION
     from bot.feedback.config import FeedbackConfig
-    from bot.feedback.forwarding import forward_and_offer
+    from bot.feedback.forwarding import Forwarding
     from bot.feedback.intake import Intake
     from bot.feedback.staff import COMMANDS, StaffDesk
 
@@ -59,7 +59,7 @@ def install(
 
     assistant.action(satisfaction.ACTION, satisfaction.rate)
     assistant.flow(satisfaction.CommentFlow())
-    assistant.action(menu.FORWARD, forward_and_offer)
+    assistant.action(menu.FORWARD, Forwarding(config, settings.staff_chat_id))
 
     # A typed message containing a tracking code shows its status. The core needs a hook for
     # text seen before the matcher (see the report); use it when the core offers one.

@@ -8,6 +8,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CATEGORIES: tuple[str, ...] = ("tre_hen", "thai_do", "quy_dinh", "dvc", "khac")
+QUESTION = "cau_hoi"  # a question the bot could not answer, forwarded to staff by the citizen
+REPORTED_CATEGORIES: tuple[str, ...] = (*CATEGORIES, QUESTION)
 
 
 class FeedbackConfig(BaseSettings):
@@ -22,7 +24,14 @@ class FeedbackConfig(BaseSettings):
 
     draft_minutes: int = Field(default=120, ge=1)
     handling_days: dict[str, int] = Field(
-        default_factory=lambda: {"tre_hen": 5, "thai_do": 10, "quy_dinh": 10, "dvc": 5, "khac": 10}
+        default_factory=lambda: {
+            "tre_hen": 5,
+            "thai_do": 10,
+            "quy_dinh": 10,
+            "dvc": 5,
+            "khac": 10,
+            "cau_hoi": 3,
+        }
     )
     default_handling_days: int = Field(default=10, ge=1)
     digest_hour: int = Field(default=8, ge=0, le=23)

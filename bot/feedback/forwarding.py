@@ -1,20 +1,52 @@
-"""After a declined question is forwarded to staff, offer to file it as feedback instead."""
+"""A declined question forwarded to staff becomes a ticket of its own category, so it reaches
+the staff group, is answered through the outbox and can be tracked like any feedback."""
 
 from __future__ import annotations
 
-from bot import questions
-from bot.feedback.offers import INTAKE
+from bot.feedback.config import QUESTION, FeedbackConfig
+from bot.feedback.draft import Draft
+from bot.feedback.filing import open_ticket
+from bot.feedback.offers import TRACK
 from bot.feedback.texts import say
+from bot.feedback.tickets import format_date
+from bot.menu import home_row
 from bot.messages import Button, Reply
-from bot.models import UnansweredQuestion
+from bot.models import UnansweredQuestion, utcnow
+from bot.render import say as core_say
 from bot.turn import Turn
 
 
-def forward_and_offer(turn: Turn, arg: str) -> list[Reply]:
-    """The core's forward (`fwd:<id>`), plus a button to file the question with a tracking code."""
-    replies = questions.forward(turn, arg)
-    question = turn.session.get(UnansweredQuestion, int(arg)) if arg.isdigit() else None
-    if question is None or question.contact_id != turn.contact.id:
-        return replies
-    offer = Button(say(turn.kb, "btn.file_question", turn.lang), f"{INTAKE}:q:{question.id}")
-    return [*replies, Reply(say(turn.kb, "file_question", turn.lang), ((offer,),))]
+class Forwarding:
+    """The `fwd:<unanswered question id>` button."""
+
+    def __init__(self, config: FeedbackConfig, staff_chat_id: int | None) -> None:
+        self.config = config
+        self.staff_chat_id = staff_chat_id
+
+    def __call__(self, turn: Turn, arg: str) -> list[Reply]:
+        question = turn.session.get(UnansweredQuestion, int(arg)) if arg.isdigit() else None
+        if question is None or question.contact_id != turn.contact.id:
+            return [Reply(core_say(turn.kb, "forward.nothing", turn.lang))]
+        if question.forwarded:  # pressed twice: one ticket is enough
+            return [Reply(say(turn.kb, "question.already", turn.lang))]
+        question.forwarded, question.forwarded_at = True, utcnow()
+        draft = Draft(
+            category=QUESTION,
+            description=question.text,
+            description_done=True,
+            place="",
+            consent=False,
+            question_id=question.id,
+        )
+        ticket = open_ticket(
+            turn.session, turn.contact, draft, turn.lang, self.config, self.staff_chat_id
+        )
+        text = say(
+            turn.kb,
+            "question.forwarded",
+            turn.lang,
+            code=ticket.code,
+            due=format_date(ticket.due_date),
+        )
+        track = (Button(say(turn.kb, "btn.track", turn.lang), f"{TRACK}:{ticket.code}"),)
+        return [Reply(text, (track, home_row(turn.kb, turn.lang)), {"ticket": ticket.code})]

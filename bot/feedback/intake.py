@@ -20,7 +20,7 @@ from bot.feedback.tickets import format_date
 from bot.feedback.words import CANCEL, CONFIRM, CONTINUE, EDIT, NO, SKIP, YES, is_one_of
 from bot.menu import home_row
 from bot.messages import Button, Reply
-from bot.models import DialogueState, UnansweredQuestion
+from bot.models import DialogueState
 from bot.turn import Turn
 
 FLOW = "feedback"
@@ -71,8 +71,6 @@ class Intake:
             return self.start(turn, "")
         if verb == "restart":
             return self._begin(turn, Draft())
-        if verb == "q":
-            return self._from_question(turn, value)
         if verb == "cancel":
             return self.cancel(turn, "")
         draft = self._load(turn)
@@ -109,12 +107,6 @@ class Intake:
             draft.place = None
         else:
             draft.consent = draft.name = draft.phone = None
-
-    def _from_question(self, turn: Turn, value: str) -> list[Reply]:
-        question = turn.session.get(UnansweredQuestion, int(value)) if value.isdigit() else None
-        if question is None or question.contact_id != turn.contact.id:
-            return self.start(turn, "")
-        return self._begin(turn, Draft(description=question.text, question_id=question.id))
 
     # -- typed messages ----------------------------------------------------------------------
     def on_message(self, turn: Turn, state: DialogueState) -> list[Reply] | None:

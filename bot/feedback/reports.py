@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.feedback.config import CATEGORIES
+from bot.feedback.config import REPORTED_CATEGORIES
 from bot.feedback.models import OPEN_STATUSES, STATUSES, Staff, Ticket
 from bot.feedback.texts import category_label, status_label
 from bot.feedback.workdays import OFFICE_TZ, holidays_from, local_date, workdays_between
@@ -117,7 +117,8 @@ def build_report(session: Session, start: dt.date, end: dt.date, today: dt.date)
 def _by_category(tickets: list[Ticket]) -> Table:
     table = Table("Theo loại", ["Loại phản ánh", "Số lượng"])
     table.rows = [
-        [category_label(c, LANG), sum(1 for t in tickets if t.category == c)] for c in CATEGORIES
+        [category_label(c, LANG), sum(1 for t in tickets if t.category == c)]
+        for c in REPORTED_CATEGORIES
     ]
     return table
 

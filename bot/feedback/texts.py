@@ -20,6 +20,7 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
         "quy_dinh": "Quy định, thủ tục",
         "dvc": "Dịch vụ công trực tuyến",
         "khac": "Khác",
+        "cau_hoi": "Câu hỏi chuyển cán bộ",
     },
     "en": {
         "tre_hen": "Late application",
@@ -27,6 +28,7 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
         "quy_dinh": "Regulations and procedures",
         "dvc": "Online public services",
         "khac": "Other",
+        "cau_hoi": "Question forwarded to staff",
     },
 }
 
@@ -67,7 +69,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "btn.edit.description": "Nội dung",
         "btn.edit.place": "Nơi xảy ra",
         "btn.edit.contact": "Thông tin liên hệ",
-        "btn.file_question": "📝 Gửi thành phản ánh để nhận mã theo dõi",
         # intake
         "intro": (
             "📝 Gửi phản ánh – kiến nghị tới {office.name}.\n"
@@ -150,10 +151,13 @@ TEXTS: dict[str, dict[str, str]] = {
             "Dự kiến trả lời chậm nhất ngày {due} ({days} ngày làm việc).\n"
             "Ông/Bà vui lòng lưu lại mã này và gõ /tracuu {code} để theo dõi kết quả."
         ),
-        "file_question": (
-            "Ông/Bà cũng có thể gửi câu hỏi này thành phản ánh để nhận mã theo dõi và "
-            "câu trả lời chính thức."
+        "question.forwarded": (
+            "📨 Tôi đã chuyển câu hỏi của Ông/Bà tới cán bộ {office.name}.\n"
+            "Mã theo dõi: {code}\n"
+            "Cán bộ sẽ trả lời ngay trong cuộc trò chuyện này, chậm nhất ngày {due}. "
+            "Ông/Bà có thể gõ /tracuu {code} để xem tình trạng."
         ),
+        "question.already": "Câu hỏi này đã được chuyển tới cán bộ. Gõ /tracuu để xem tình trạng.",
         # tracking
         "not_found": (
             "Không tìm thấy phản ánh mã {code} của Ông/Bà. Ông/Bà vui lòng kiểm tra lại mã "
@@ -216,7 +220,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "btn.edit.description": "Description",
         "btn.edit.place": "Place",
         "btn.edit.contact": "Contact details",
-        "btn.file_question": "📝 File it as feedback with a tracking code",
         "intro": (
             "📝 Send feedback to {office.name}.\n"
             "I will ask you 4 short questions. Type “cancel” at any time to stop."
@@ -282,9 +285,14 @@ TEXTS: dict[str, dict[str, str]] = {
             "Expected answer by {due} ({days} working days).\n"
             "Please keep the code; send /tracuu {code} to follow it."
         ),
-        "file_question": (
-            "You can also file this question as feedback to get a tracking code and an "
-            "official answer."
+        "question.forwarded": (
+            "📨 Your question has been sent to the staff of {office.name}.\n"
+            "Tracking code: {code}\n"
+            "They will answer here in this chat by {due} at the latest. "
+            "Send /tracuu {code} to see its status."
+        ),
+        "question.already": (
+            "This question was already sent to staff. Send /tracuu to see its status."
         ),
         "not_found": (
             "No feedback with code {code} was found for you. Please check the code (like "

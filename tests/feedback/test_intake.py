@@ -90,35 +90,34 @@ def test_feedback_group_menu_offers_filing_and_tracking(app: Services) -> None:
     assert "🔎 Tra cứu phản ánh" in labels
 
 
-def test_declined_question_can_be_filed_as_feedback_with_the_text_prefilled(
-    app: Services,
-) -> None:
+def test_forwarded_question_becomes_a_tracked_ticket_for_staff(app: Services) -> None:
     citizen = Chat(app, "dung")
     citizen.type("xin hỏi thủ tục đăng ký nuôi chim yến trong nhà ở tại xã mình ra sao")
     if "Không phải các nội dung trên" in citizen.last:  # suggestions first, then the decline
         citizen.press("Không phải các nội dung trên")
     citizen.press("Chuyển câu hỏi cho cán bộ")
-    citizen.press("Gửi thành phản ánh")
-    citizen.press("Quy định, thủ tục")
-    assert "Nội dung đã ghi" in citizen.last
-    citizen.play(
-        """
-        > [Tiếp tục]
-        < Bước 3/4
-        > [Bỏ qua]
-        > [Không để lại]
-        > [Gửi phản ánh]
-        < Mã phản ánh
-        """
-    )
-    ticket = only_ticket(app)
-    assert ticket.category == "quy_dinh"
+    assert "Mã theo dõi: PA-" in citizen.last
+    ticket = only_ticket(app)  # exactly one, however often the button is pressed
+    assert ticket.category == "cau_hoi"
     with app.sessions() as session:
         from bot.models import UnansweredQuestion
 
         question = session.scalars(select(UnansweredQuestion)).all()[-1]
         assert ticket.description == question.text
-        assert question.status == "ticket"
+        assert (question.forwarded, question.status) == (True, "ticket")
+        card = session.scalars(select(OutboxMessage)).one()
+    assert card.recipient == str(STAFF_CHAT)
+    assert "Câu hỏi chuyển cán bộ" in card.payload[0]["text"]
+
+
+def test_forwarding_twice_files_one_ticket(app: Services) -> None:
+    handle = app.assistant.handle
+    [reply] = handle(Inbound("console", "giang", text="bot ơi hôm nay xổ số miền bắc ra gì"))
+    forward = next(b.payload for b in reply.all_buttons() if b.payload.startswith("fwd:"))
+    handle(Inbound("console", "giang", payload=forward))
+    [again] = handle(Inbound("console", "giang", payload=forward))
+    assert "đã được chuyển" in again.text
+    assert only_ticket(app).category == "cau_hoi"
 
 
 def test_cancel_by_button_and_by_typing_huy(app: Services) -> None:

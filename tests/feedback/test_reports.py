@@ -103,6 +103,7 @@ def test_figures(report: Report) -> None:
         ["Quy định, thủ tục", 0],
         ["Dịch vụ công trực tuyến", 1],
         ["Khác", 1],
+        ["Câu hỏi chuyển cán bộ", 0],
     ]
     by_status = {r[0]: r[1] for r in report.table("Theo trạng thái").rows}
     assert by_status == {

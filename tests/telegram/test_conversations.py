@@ -109,8 +109,7 @@ async def test_decline_then_forward_to_staff(bot: BotUnderTest) -> None:
         user: {question}
         bot: Xin lỗi Ông/Bà, * 0200 000 000 * [📨 Chuyển câu hỏi cho cán bộ] / [📋 Menu]
         user: [📨 Chuyển câu hỏi cho cán bộ]
-        bot: Tôi đã chuyển câu hỏi của Ông/Bà tới cán bộ *
-        ...
+        bot: 📨 Tôi đã chuyển câu hỏi * Mã theo dõi: PA-* [🔎 Tra cứu phản ánh] / [🏠 Menu chính]
         """
     )
     with bot.services.sessions() as session:
