@@ -6,7 +6,7 @@ COPY bot ./bot
 COPY knowledge ./knowledge
 COPY handlers ./handlers
 COPY migrations ./migrations
-RUN pip install --no-cache-dir -e . && useradd --create-home cchc
+RUN pip install --no-cache-dir . && useradd --create-home cchc
 USER cchc
 EXPOSE 8080
 CMD ["cchc-bot", "serve", "--host", "0.0.0.0"]
