@@ -6,11 +6,9 @@ from __future__ import annotations
 from bot.feedback.config import QUESTION, FeedbackConfig
 from bot.feedback.draft import Draft
 from bot.feedback.filing import open_ticket
-from bot.feedback.offers import TRACK
+from bot.feedback.receipt import receipt
 from bot.feedback.texts import say
-from bot.feedback.tickets import format_date
-from bot.menu import home_row
-from bot.messages import Button, Reply
+from bot.messages import Reply
 from bot.models import UnansweredQuestion, utcnow
 from bot.render import say as core_say
 from bot.turn import Turn
@@ -41,12 +39,4 @@ class Forwarding:
         ticket = open_ticket(
             turn.session, turn.contact, draft, turn.lang, self.config, self.staff_chat_id
         )
-        text = say(
-            turn.kb,
-            "question.forwarded",
-            turn.lang,
-            code=ticket.code,
-            due=format_date(ticket.due_date),
-        )
-        track = (Button(say(turn.kb, "btn.track", turn.lang), f"{TRACK}:{ticket.code}"),)
-        return [Reply(text, (track, home_row(turn.kb, turn.lang)), {"ticket": ticket.code})]
+        return receipt(turn, ticket, self.config, "question.forwarded")

@@ -14,9 +14,9 @@ from bot.feedback import phones, prompts
 from bot.feedback.config import CATEGORIES, FeedbackConfig
 from bot.feedback.draft import MAX_DESCRIPTION, MAX_NAME, MAX_PLACE, MIN_WORDS, Draft
 from bot.feedback.filing import open_ticket
-from bot.feedback.offers import START, TRACK
+from bot.feedback.offers import START
+from bot.feedback.receipt import receipt
 from bot.feedback.texts import say
-from bot.feedback.tickets import format_date
 from bot.feedback.words import CANCEL, CONFIRM, CONTINUE, EDIT, NO, SKIP, YES, is_one_of
 from bot.menu import home_row
 from bot.messages import Button, Reply
@@ -255,14 +255,4 @@ class Intake:
             turn.session, turn.contact, draft, turn.lang, self.config, self.staff_chat_id
         )
         turn.clear_state()
-        days = self.config.days_for(ticket.category)
-        text = say(
-            turn.kb,
-            "received",
-            turn.lang,
-            code=ticket.code,
-            due=format_date(ticket.due_date),
-            days=str(days),
-        )
-        track = (Button(say(turn.kb, "btn.track", turn.lang), f"{TRACK}:{ticket.code}"),)
-        return [Reply(text, (track, home_row(turn.kb, turn.lang)), {"ticket": ticket.code})]
+        return receipt(turn, ticket, self.config, "received")
