@@ -40,8 +40,8 @@ class Scored:
 
 
 # Ranking model: logistic weights over the parts, fitted by `cchc-bot calibrate` on the dev set.
-WEIGHTS = {"cosine": 3.73, "best": 5.86, "cover": 2.91, "fuzzy": 0.48, "known": -1.46}
-BIAS = -4.56
+WEIGHTS = {"cosine": 3.89, "best": 5.74, "cover": 2.98, "fuzzy": 0.47, "known": -1.45}
+BIAS = -4.58
 RERANK = 8
 
 

@@ -20,8 +20,10 @@ from knowledge.schema import KnowledgeBase
 Band = Literal["answer", "suggest", "decline"]
 
 # Confidence model over `confidence_features`, fitted by `cchc-bot calibrate`.
-CONFIDENCE_WEIGHTS = (3.01, 4.34, 1.76, 2.36, 2.12, -0.17, -1.68, 1.96)
-CONFIDENCE_BIAS = -6.24
+CONFIDENCE_WEIGHTS = (3.64, 3.55, 2.15, 2.48, 1.87, -0.13, -1.99, 2.2)
+CONFIDENCE_BIAS = -6.49
+SHORT_QUERY_WORDS = 2  # content words; "khai sinh", "chứng thực"
+SHORT_QUERY_LOGIT_LEAD = 1.0  # how far the best topic must lead to answer a bare keyword
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,17 @@ class Matcher:
         en_words = _words(kb, "en")
         self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
 
+    def _ambiguous(self, text: str, in_scope: list[Scored]) -> bool:
+        """A bare keyword ("chứng thực", "hồ sơ") that fits several topics almost equally well
+        is a question about which topic: offer them rather than guess. Compared on the logit
+        scale, where near-certain scores (0.997 vs 0.953) are still told apart."""
+        if len(in_scope) < 2:
+            return False
+        content = [w for w in tokens(text) if w not in self.kb.lexicon.stopwords]
+        if len(content) > SHORT_QUERY_WORDS:
+            return False
+        return _logit(in_scope[0].score) - _logit(in_scope[1].score) < SHORT_QUERY_LOGIT_LEAD
+
     def rank(self, text: str) -> tuple[tuple[Scored, ...], int]:
         """Ranked candidate intents for `text`, and the number of words it has."""
         expanded = self.normaliser.expand(text)
@@ -106,13 +119,19 @@ class Matcher:
             return Match(text, lang, "decline", None, score, redirect=top.intent, ranked=ranked)
         in_scope = [s for s in ranked if not self.kb.entries[s.intent].out_of_scope]
         lead = 100 * (top.score - in_scope[1].score) if len(in_scope) > 1 else 100.0
-        if score >= limits.answer and lead >= limits.margin:
+        clear = lead >= limits.margin and not self._ambiguous(text, in_scope)
+        if score >= limits.answer and clear:
             return Match(text, lang, "answer", top.intent, score, ranked=ranked)
         if score >= limits.suggest:
             floor = top.score - 0.15
             options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
             return Match(text, lang, "suggest", top.intent, score, options, ranked=ranked)
         return Match(text, lang, "decline", None, score, ranked=ranked)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
 
 
 def _words(kb: KnowledgeBase, lang: str) -> set[str]:

@@ -9,7 +9,7 @@ from bot.runtime import Services
 from tests.telegram import updates
 from tests.telegram.harness import BotUnderTest
 
-SUGGEST_CANDIDATES = ("con tôi", "giấy tờ cho con", "làm lại giấy", "hỏi về hồ sơ", "đăng ký giấy")
+SUGGEST_CANDIDATES = ("chứng thực", "hồ sơ", "xác nhận", "đăng ký", "giấy tờ cho con")
 DECLINE_CANDIDATES = ("cho hỏi về giấy", "mua xe máy trả góp", "sổ", "xyz qwerty blorp")
 
 
