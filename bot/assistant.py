@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import menu, questions
 from bot.contacts import upsert_contact
 from bot.messages import Button, Inbound, Reply
-from bot.models import ProcessedUpdate, utcnow
+from bot.models import Contact, ProcessedUpdate, utcnow
 from bot.render import DETAILS, say
 from bot.sqlutil import insert_unless_exists
 from bot.texts import LANGUAGE_NAMES, LANGUAGES
@@ -39,6 +39,9 @@ class Assistant:
         self.actions: dict[str, Handler] = {}
         self.flows: dict[str, Flow] = {}
         self.text_hooks: list[TextHook] = []
+        # Vietnamese, English, then any language the knowledge base has answers in.
+        found = {lang for entry in self.kb.entries.values() for lang in entry.answer}
+        self.languages = [*LANGUAGES, *sorted(found - set(LANGUAGES))]
         self._register_defaults()
 
     # -- registry --------------------------------------------------------------------------
@@ -144,16 +147,13 @@ class Assistant:
                 return hooked
         return questions.answer_question(turn, self.matcher)
 
-    def _language(self, contact: object, inbound: Inbound) -> str:
-        from bot.models import Contact
-
-        assert isinstance(contact, Contact)
+    def _language(self, contact: Contact, inbound: Inbound) -> str:
         if contact.language_chosen or inbound.payload or inbound.command:
             return contact.language
         words = inbound.text.split()
         if len(words) >= LANGUAGE_MIN_WORDS:
             detected = self.matcher.language.detect(inbound.text)
-            contact.language = "en" if detected not in ("vi",) else "vi"
+            contact.language = "vi" if detected == "vi" else "en"
         return contact.language
 
     # -- built-in commands and buttons -------------------------------------------------------
@@ -200,17 +200,12 @@ class Assistant:
     def _language_menu(self, turn: Turn, _arg: str) -> list[Reply]:
         buttons = tuple(
             Button(LANGUAGE_NAMES.get(code, code), menu.payload(menu.LANGUAGE, code))
-            for code in self._languages()
+            for code in self.languages
         )
         return [Reply(say(self.kb, "language.choose", turn.lang), (buttons,))]
 
-    def _languages(self) -> list[str]:
-        """Vietnamese, English, then any language the knowledge base has answers in."""
-        found = {lang for entry in self.kb.entries.values() for lang in entry.answer}
-        return [*LANGUAGES, *sorted(found - set(LANGUAGES))]
-
     def _set_language(self, turn: Turn, arg: str) -> list[Reply]:
-        if arg not in self._languages():
+        if arg not in self.languages:
             return self._language_menu(turn, arg)
         turn.contact.language, turn.contact.language_chosen, turn.lang = arg, True, arg
         return [menu.main_menu(self.kb, arg, say(self.kb, "language.set", arg))]

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.feedback.models import Staff
 
 
 @contextmanager
@@ -40,13 +41,14 @@ def _date(value: str) -> dt.date:
 
 
 # -- staff -------------------------------------------------------------------------------------
-def _staff_add(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.feedback.models import Staff
+def _find_staff(session: Session, args: argparse.Namespace) -> Staff | None:
+    query = select(Staff).where(Staff.channel == args.channel, Staff.external_id == args.user_id)
+    return session.scalars(query).one_or_none()
 
+
+def _staff_add(args: argparse.Namespace, settings: Settings) -> int:
     with _session(settings) as session:
-        staff = session.scalars(
-            select(Staff).where(Staff.channel == args.channel, Staff.external_id == args.user_id)
-        ).one_or_none()
+        staff = _find_staff(session, args)
         if staff is None:
             staff = Staff(channel=args.channel, external_id=args.user_id, name=args.name)
             session.add(staff)
@@ -56,12 +58,9 @@ def _staff_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _staff_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.feedback.models import Staff
 
     with _session(settings) as session:
-        staff = session.scalars(
-            select(Staff).where(Staff.channel == args.channel, Staff.external_id == args.user_id)
-        ).one_or_none()
+        staff = _find_staff(session, args)
         if staff is None:
             print(f"No staff member {args.channel} user {args.user_id}.", file=sys.stderr)
             return 1
@@ -71,8 +70,6 @@ def _staff_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _staff_list(_args: argparse.Namespace, settings: Settings) -> int:
-    from bot.feedback.models import Staff
-
     with _session(settings) as session:
         for staff in session.scalars(select(Staff).order_by(Staff.channel, Staff.name)):
             state = "active" if staff.active else "removed"

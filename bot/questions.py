@@ -7,7 +7,7 @@ import datetime as dt
 from bot.answers import asked_details, decline_text
 from bot.menu import ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
 from bot.messages import Button, Reply
-from bot.models import AnswerRating, MessageLog, UnansweredQuestion, utcnow
+from bot.models import AnswerRating, DialogueState, MessageLog, UnansweredQuestion, utcnow
 from bot.render import say, title
 from bot.turn import Turn
 from knowledge.matcher import Match, Matcher
@@ -119,10 +119,7 @@ class RatingCommentFlow:
 
     name = RATING_FLOW
 
-    def on_message(self, turn: Turn, state: object) -> list[Reply] | None:
-        from bot.models import DialogueState
-
-        assert isinstance(state, DialogueState)
+    def on_message(self, turn: Turn, state: DialogueState) -> list[Reply] | None:
         text = turn.inbound.text.strip()
         if not text:
             return None
