@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export CCHC_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test lint bench eval clean
+# Dates the suite is also run at (machine clock moved): a year end at night, a Tết week, 29 February.
+CLOCK_DATES ?= 2026-12-31T23:30+07:00 2027-02-08T09:00+07:00 2028-02-29T16:59+07:00
+
+.PHONY: install run test test-dates lint bench eval clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +29,14 @@ lint: install
 test: lint
 	$(BIN)/cchc-bot kb validate
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-dates
+
+# The suite (SQLite) with the clock moved: no test may depend on today's date.
+test-dates: install
+	for at in $(CLOCK_DATES); do \
+		echo "== clock at $$at"; \
+		CCHC_TEST_POSTGRES_URL= $(BIN)/pytest -q --clock-at "$$at" || exit 1; \
+	done
 
 eval: install
 	$(BIN)/cchc-bot eval tests/data/devset.yaml

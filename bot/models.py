@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot import clock
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -31,8 +33,8 @@ NAMING = {
 
 
 def utcnow() -> dt.datetime:
-    """Now, timezone-aware in UTC."""
-    return dt.datetime.now(dt.UTC)
+    """Now, timezone-aware in UTC, from the core's one clock (`bot.clock`)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -1,17 +1,21 @@
 """Shared fixtures: settings, databases (SQLite always, PostgreSQL when reachable) and services.
 
-Tests that take the `db_url` fixture run once per database. PostgreSQL comes from
+Tests that take the `db_url` fixture run once per database. `--clock-at ISO-DATETIME` runs the
+whole suite with the machine's clock moved there (time-machine), to prove no test depends on
+today's date (`make test-dates`). PostgreSQL comes from
 CCHC_TEST_POSTGRES_URL (the Makefile sets the local one); in CI an unreachable PostgreSQL fails
 the run instead of skipping it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine
 
 from bot.config import Settings
@@ -35,6 +39,25 @@ def _postgres_available() -> bool:
             raise
         return False
     return True
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-at",
+        default="",
+        help="run with the machine's clock moved to this ISO datetime (2027-02-08T09:00+07:00)",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def moved_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With --clock-at, every test sees that moment (ticking) as the real time."""
+    at = str(request.config.getoption("--clock-at"))
+    if not at:
+        yield
+        return
+    with time_machine.travel(dt.datetime.fromisoformat(at), tick=True):
+        yield
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

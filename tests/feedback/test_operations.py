@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from bot.cli import main
+from bot.clock import FrozenClock, use
 from bot.db import make_engine
 from bot.dispatcher import Dispatcher
 from bot.feedback.digest import DailyDigest, digest_text
@@ -69,6 +70,14 @@ def test_holidays_move_due_dates(cli_env: Services) -> None:
 
 
 def test_daily_digest_is_queued_once_a_day_for_the_staff_group(app: Services) -> None:
+    monday_morning = dt.datetime(2026, 11, 23, 7, 59, tzinfo=OFFICE_TZ)
+    with use(FrozenClock(monday_morning - dt.timedelta(hours=1))) as clock:  # the whole core
+        _digest_is_queued_once_a_day(app, clock, monday_morning)
+
+
+def _digest_is_queued_once_a_day(
+    app: Services, clock: FrozenClock, monday_morning: dt.datetime
+) -> None:
     add_staff(app, "lan", "Chị Lan")
     late = file_feedback(Chat(app, "an"))
     file_feedback(Chat(app, "binh"))
@@ -82,15 +91,14 @@ def test_daily_digest_is_queued_once_a_day_for_the_staff_group(app: Services) ->
     assert f"{late} · Hồ sơ trễ hẹn" in text
     assert "Chị Lan" in text
     job = DailyDigest(STAFF_CHAT, hour=8)
-    monday_morning = dt.datetime(2026, 11, 23, 7, 59, tzinfo=OFFICE_TZ)
     with app.sessions.begin() as session:
         assert job(session, monday_morning) is False  # before 8:00
         assert job(session, monday_morning + dt.timedelta(minutes=1)) is True
         assert job(session, monday_morning + dt.timedelta(hours=3)) is False  # once a day
         assert job(session, monday_morning - dt.timedelta(days=1, hours=-3)) is False  # Sunday
     telegram = RecordingSender("telegram")
-    later = monday_morning + dt.timedelta(hours=2)
-    dispatcher = Dispatcher(app.sessions, {"telegram": telegram}, jobs=[job], clock=lambda: later)
+    clock.advance(dt.timedelta(hours=3))  # 09:59: the digest is due, the rows were queued earlier
+    dispatcher = Dispatcher(app.sessions, {"telegram": telegram}, jobs=[job])
     while asyncio.run(dispatcher.run_once()):  # one message per recipient per pass, in order
         pass
     sent = telegram.to(str(STAFF_CHAT))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 from sqlalchemy import func, select
@@ -38,7 +39,7 @@ def test_inbox_filters(app: Services) -> None:
     Chat(app, "minh").type(f"/nhan {second}")
     with app.sessions.begin() as session:  # the first one is long overdue
         ticket = session.scalars(select(Ticket).where(Ticket.code == first)).one()
-        ticket.due_date = ticket.due_date.replace(year=ticket.due_date.year - 1)
+        ticket.due_date -= dt.timedelta(days=365)
     lan = Chat(app, "lan")
     lan.play(f"> /inbox mới\n< Phản ánh mới: 1\n< {first}")
     lan.play(f"> /inbox quá hạn\n< Phản ánh quá hạn: 1\n< {first}\n< ⚠️ quá hạn")
