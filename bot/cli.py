@@ -36,6 +36,22 @@ def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _kb_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from knowledge.audit import RecordError, audit, read_records, report
+    from knowledge.loader import load
+
+    try:
+        records = read_records(args.records)
+    except RecordError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    kb = load(settings.kb_dir)
+    differences = audit(kb, records)
+    checked = sum(1 for e in kb.entries.values() if e.procedure and e.procedure.code)
+    print(report(differences, checked))
+    return 1 if differences else 0
+
+
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.ask import result, stream
     from bot.runtime import build_matcher
@@ -127,6 +143,13 @@ def parser() -> argparse.ArgumentParser:
     validate = kb_sub.add_parser("validate", help="check the knowledge base files")
     validate.add_argument("dir", nargs="?", type=Path)
     validate.set_defaults(run=_kb_validate)
+    kb_audit = kb_sub.add_parser(
+        "audit",
+        help="compare fees, time limits, online filing and "
+        "legal basis with the national procedure records",
+    )
+    kb_audit.add_argument("--records", type=Path, required=True, help="folder of record JSON")
+    kb_audit.set_defaults(run=_kb_audit)
 
     ask = sub.add_parser("ask", help="answer one question ('-' reads one per line from stdin)")
     ask.add_argument("text")
