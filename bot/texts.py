@@ -18,7 +18,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "button.legal": "⚖️ Căn cứ pháp lý",
         "steps": "🧭 Các bước:",
         "where": "📍 Nơi nộp:",
-        "fee": "💰 Lệ phí:",
+        "fee": "💰 Phí, lệ phí:",
         "time": "⏱ Thời hạn giải quyết:",
         "online": "🌐 Nộp trực tuyến:",
         "online.toan_trinh": "có, toàn trình",
