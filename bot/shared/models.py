@@ -45,6 +45,7 @@ class AlertWindow(Base):
     period: Mapped[int] = mapped_column(BigInteger)  # window number: floor(now / seconds)
     count: Mapped[int] = mapped_column(Integer)
     held: Mapped[int] = mapped_column(Integer)
+    released: Mapped[int] = mapped_column(Integer)  # `held` as it was at the last alert sent
 
 
 class JobRun(Base):

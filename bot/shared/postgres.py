@@ -31,13 +31,14 @@ _RATE = text(
 )
 _ALERT = text(
     """
-    WITH old AS (SELECT held FROM shared_alerts WHERE key = :key FOR UPDATE)
-    INSERT INTO shared_alerts AS a (key, period, count, held) VALUES (:key, :period, 1, 0)
+    INSERT INTO shared_alerts AS a (key, period, count, held, released)
+    VALUES (:key, :period, 1, 0, 0)
     ON CONFLICT (key) DO UPDATE SET
         count = CASE WHEN a.period = :period THEN a.count + 1 ELSE 1 END,
         period = :period,
-        held = CASE WHEN a.period = :period AND a.count + 1 > :limit THEN a.held + 1 ELSE 0 END
-    RETURNING count, coalesce((SELECT held FROM old), 0)
+        held = CASE WHEN a.period = :period AND a.count + 1 > :limit THEN a.held + 1 ELSE 0 END,
+        released = CASE WHEN a.period = :period AND a.count + 1 > :limit THEN 0 ELSE a.held END
+    RETURNING count, released
     """
 )
 _PRUNE_FLOOD = text("DELETE FROM shared_flood WHERE updated_at < :before")

@@ -40,6 +40,7 @@ def upgrade() -> None:
     sa.Column('period', sa.BigInteger(), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.Column('held', sa.Integer(), nullable=False),
+    sa.Column('released', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_shared_alerts'))
     )
     op.create_table('job_runs',
