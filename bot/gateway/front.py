@@ -212,6 +212,11 @@ class Gateway:
         started = time.perf_counter()
         delivered = await adapter.respond(event, replies)
         self.progress.send_seconds += time.perf_counter() - started
+        if delivered is Delivered.FAILED:
+            # The platform is unreachable: keep the row (its replies are stored); once the
+            # lease runs out it is claimed again and only the sending is repeated.
+            self.progress.undelivered += 1
+            return
         if delivered is Delivered.BLOCKED and event.private:
             await self._mark(held.channel, event.inbound.user_id, True)
         await self._finish(held)

@@ -19,6 +19,7 @@ class Progress:
     duplicates: int = 0
     flooded: int = 0
     taken_over: int = 0
+    undelivered: int = 0
     failed: int = 0
     finished: int = 0
     core_seconds: float = 0.0
@@ -55,6 +56,7 @@ class Progress:
             "duplicates": self.duplicates,
             "flooded": self.flooded,
             "taken_over": self.taken_over,
+            "undelivered": self.undelivered,
             "failed": self.failed,
             "finished": self.finished,
             "mean_ms": {
