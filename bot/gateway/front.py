@@ -22,7 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.gateway import inbox
 from bot.gateway.alerts import StaffAlerts, short_id
@@ -235,6 +235,11 @@ class Gateway:
                 if attempt == 2:
                     raise
                 log.info("retrying a message after a concurrent insert")
+            except DBAPIError as error:
+                # The pooled connection had died (a database restart): retry on a fresh one.
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+                log.warning("retrying a message on a fresh database connection")
         raise AssertionError("unreachable")
 
     async def _flooded(self, adapter: Adapter, arrival: Arrival, verdict: Verdict) -> None:

@@ -12,6 +12,7 @@ expires (seconds, not minutes).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,15 @@ PENDING, CLAIMED, REPLIED, DONE, FAILED = "pending", "claimed", "replied", "done
 OPEN = (PENDING, CLAIMED, REPLIED)  # not finished: blocks the citizen's later rows
 LEASE = dt.timedelta(seconds=10)
 KEEP = dt.timedelta(days=2)  # finished rows kept for redelivery dedup and inspection
+
+
+@functools.lru_cache(maxsize=16)
+def single(engine: Engine) -> Engine:
+    """The same pool in autocommit: one statement, one round trip (no BEGIN, no COMMIT).
+
+    Every inbox statement outside the core's transaction is a single atomic statement.
+    """
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 class LeaseLostError(Exception):
@@ -69,7 +79,7 @@ def store(
         .on_conflict_do_nothing(index_elements=["channel", "platform_id"])
         .returning(InboxItem.id)
     )
-    with engine.begin() as connection:
+    with single(engine).connect() as connection:
         return connection.execute(statement).first() is not None
 
 
@@ -119,7 +129,7 @@ def claim(
             InboxItem.replies,
         )
     )
-    with engine.begin() as connection:
+    with single(engine).connect() as connection:
         rows = connection.execute(statement).all()
     claims = [
         Claim(
@@ -152,6 +162,7 @@ def save_replies(session: Session, held: Claim, replies: list[Reply]) -> None:
         )
         .values(state=REPLIED, replies=dump_replies(replies))
         .returning(InboxItem.id)
+        .execution_options(synchronize_session=False)  # no ORM bookkeeping: not loaded here
     )
     if result.first() is None:
         raise LeaseLostError(f"inbox row {held.id} was taken over")
@@ -162,7 +173,7 @@ def finish(engine: Engine, held: list[Claim], state: str = DONE) -> int:
     if not held:
         return 0
     ours = or_(*(and_(InboxItem.id == c.id, InboxItem.claim_token == c.token) for c in held))
-    with engine.begin() as connection:
+    with single(engine).connect() as connection:
         result = connection.execute(
             update(InboxItem)
             .where(ours, InboxItem.state.in_(OPEN))
@@ -176,7 +187,7 @@ def renew(engine: Engine, held: list[Claim], lease: dt.timedelta = LEASE) -> int
     if not held:
         return 0
     tokens = {c.token for c in held}
-    with engine.begin() as connection:
+    with single(engine).connect() as connection:
         result = connection.execute(
             update(InboxItem)
             .where(

@@ -31,7 +31,14 @@ async def call(bot: Bot, method: str, params: dict[str, Any]) -> Any:
 
 
 def markup_of(markup: InlineKeyboardMarkup | ForceReply | None) -> dict[str, Any] | None:
-    """A reply markup as the JSON the Bot API takes."""
+    """A reply markup as the JSON the Bot API takes (inline keyboards built directly: PTB's
+    generic `to_dict` walks every attribute of every button)."""
+    if isinstance(markup, InlineKeyboardMarkup):
+        rows = [
+            [{"text": b.text, "callback_data": b.callback_data} for b in row]
+            for row in markup.inline_keyboard
+        ]
+        return {"inline_keyboard": rows}
     return markup.to_dict() if markup is not None else None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -52,8 +53,13 @@ def webhook_route(channel: Door, path: str) -> Route:
             return JSONResponse({"ok": False, "error": "bad update"}, status_code=400)
         if citizen is None:
             channel.gateway.skip()
-        else:
+            return JSONResponse({"ok": True})
+        try:
             await channel.gateway.receive(CHANNEL, platform_id, citizen, data)
+        except SQLAlchemyError as error:
+            # Not stored, so not acknowledged: Telegram delivers it again later.
+            log.error("could not store update %s: %s", platform_id, type(error).__name__)
+            return JSONResponse({"ok": False, "error": "not ready"}, status_code=503)
         return JSONResponse({"ok": True})
 
     return Route(path, receive, methods=["POST"])
