@@ -9,21 +9,23 @@ Both models' weights are fitted by `cchc-bot calibrate` on the labelled dev set.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from knowledge.index import Index, Scored
 from knowledge.langid import LanguageDetector
 from knowledge.normaliser import Normaliser, tokens
 from knowledge.schema import KnowledgeBase
+from knowledge.subject import SubjectFit, SubjectModel
 
 Band = Literal["answer", "suggest", "decline"]
 
 # Confidence model over `confidence_features`, fitted by `cchc-bot calibrate`.
-CONFIDENCE_WEIGHTS = (3.64, 3.55, 2.15, 2.48, 1.87, -0.13, -1.99, 2.2)
-CONFIDENCE_BIAS = -6.49
+CONFIDENCE_WEIGHTS = (2.95, 2.97, 3.01, 3.0, 1.5, 0.17, -2.14, 1.21, 2.01, 0.58)
+CONFIDENCE_BIAS = -5.53
 SHORT_QUERY_WORDS = 2  # content words; "khai sinh", "chứng thực"
 SHORT_QUERY_LOGIT_LEAD = 1.0  # how far the best topic must lead to answer a bare keyword
+SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,9 @@ class Match:
     ranked: tuple[Scored, ...] = ()
 
 
-def confidence_features(ranked: tuple[Scored, ...], words: int) -> list[float]:
+def confidence_features(
+    ranked: tuple[Scored, ...], words: int, subject: SubjectFit
+) -> list[float]:
     """Evidence about the best candidate, in the order of CONFIDENCE_WEIGHTS."""
     top = ranked[0]
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
@@ -62,6 +66,8 @@ def confidence_features(ranked: tuple[Scored, ...], words: int) -> list[float]:
         top.fuzzy,
         top.known,
         math.log(1 + words),
+        subject.cover,
+        subject.unknown,
     ]
 
 
@@ -88,6 +94,7 @@ class Matcher:
         vi_words = _words(kb, "vi") | set(kb.lexicon.abbreviations)
         en_words = _words(kb, "en")
         self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
+        self.subjects = SubjectModel(kb, self.normaliser)
 
     def _ambiguous(self, text: str, in_scope: list[Scored]) -> bool:
         """A bare keyword ("chứng thực", "hồ sơ") that fits several topics almost equally well
@@ -106,14 +113,35 @@ class Matcher:
         words = [self.normaliser.repair(w) for w in expanded]
         return tuple(self.index.search(words, expanded, limit=6)), len(expanded)
 
+    def subject(self, text: str, intent: str, lang: str = "vi") -> SubjectFit:
+        """How well `intent` accounts for what `text` is about (boilerplate aside)."""
+        words = self.subjects.words(self.normaliser.expand(text))
+        return self.subjects.fit(intent, words, lang)
+
+    def order(
+        self, ranked: tuple[Scored, ...], text: str, lang: str
+    ) -> tuple[tuple[Scored, ...], SubjectFit]:
+        """Candidates re-ordered so that one covering the question's subject words comes first;
+        with the subject fit of the new best."""
+        words = self.subjects.words(self.normaliser.expand(text))
+        fits = {s.intent: self.subjects.fit(s.intent, words, lang) for s in ranked}
+        keep = 1 - SUBJECT_SHARE
+
+        def key(s: Scored) -> float:
+            return s.score * (keep + SUBJECT_SHARE * fits[s.intent].cover)
+
+        reordered = tuple(replace(s, score=key(s)) for s in sorted(ranked, key=key, reverse=True))
+        return reordered, fits[reordered[0].intent]
+
     def match(self, text: str) -> Match:
         """Match one question."""
         lang = self.language.detect(text)
         ranked, words = self.rank(text)
         if not ranked:
             return Match(text, lang, "decline", None, 0.0)
+        ranked, fit = self.order(ranked, text, lang)
         top = ranked[0]
-        score = round(100 * confidence(confidence_features(ranked, words)), 1)
+        score = round(100 * confidence(confidence_features(ranked, words, fit)), 1)
         limits = self.thresholds
         if self.kb.entries[top.intent].out_of_scope:
             return Match(text, lang, "decline", None, score, redirect=top.intent, ranked=ranked)
