@@ -17,6 +17,7 @@ from knowledge.langid import LanguageDetector
 from knowledge.normaliser import Normaliser, tokens
 from knowledge.schema import KnowledgeBase
 from knowledge.subject import SubjectFit, SubjectModel
+from knowledge.variants import VariantFinder
 
 Band = Literal["answer", "suggest", "decline"]
 
@@ -25,6 +26,7 @@ CONFIDENCE_WEIGHTS = (2.95, 2.97, 3.01, 3.0, 1.5, 0.17, -2.14, 1.21, 2.01, 0.58)
 CONFIDENCE_BIAS = -5.53
 SHORT_QUERY_WORDS = 2  # content words; "khai sinh", "chứng thực"
 SHORT_QUERY_LOGIT_LEAD = 1.0  # how far the best topic must lead to answer a bare keyword
+VARIANT_CANDIDATES = 3  # a variant is looked for among this many leading in-scope topics
 SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
 
 
@@ -49,6 +51,7 @@ class Match:
     suggestions: tuple[str, ...] = ()
     redirect: str | None = None  # the out-of-scope entry that explains where to go instead
     ranked: tuple[Scored, ...] = ()
+    variant: str | None = None  # the entry's variant the question names (its own answer)
 
 
 def confidence_features(
@@ -95,6 +98,7 @@ class Matcher:
         en_words = _words(kb, "en")
         self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
         self.subjects = SubjectModel(kb, self.normaliser)
+        self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
 
     def _ambiguous(self, text: str, in_scope: list[Scored]) -> bool:
         """A bare keyword ("chứng thực", "hồ sơ") that fits several topics almost equally well
@@ -146,6 +150,10 @@ class Matcher:
         if self.kb.entries[top.intent].out_of_scope:
             return Match(text, lang, "decline", None, score, redirect=top.intent, ranked=ranked)
         in_scope = [s for s in ranked if not self.kb.entries[s.intent].out_of_scope]
+        named = self._variant(text, in_scope)
+        if named is not None:
+            intent, variant = named
+            return Match(text, lang, "answer", intent, score, ranked=ranked, variant=variant)
         lead = 100 * (top.score - in_scope[1].score) if len(in_scope) > 1 else 100.0
         clear = lead >= limits.margin and not self._ambiguous(text, in_scope)
         if score >= limits.answer and clear:
@@ -155,6 +163,15 @@ class Matcher:
             options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
             return Match(text, lang, "suggest", top.intent, score, options, ranked=ranked)
         return Match(text, lang, "decline", None, score, ranked=ranked)
+
+    def _variant(self, text: str, in_scope: list[Scored]) -> tuple[str, str] | None:
+        """(entry, variant) when the question names a variant of one of the leading topics."""
+        words = self.normaliser.expand(text)
+        for scored in in_scope[:VARIANT_CANDIDATES]:
+            variant = self.variants.find(scored.intent, words)
+            if variant is not None:
+                return scored.intent, variant.id
+        return None
 
 
 def _logit(p: float) -> float:
