@@ -54,6 +54,7 @@ class Variant:
     answer: Text  # its own short answer, or where to go instead
     where: Text = field(default_factory=dict)
     legal_basis: tuple[str, ...] = ()
+    title: Text = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from knowledge.schema import Entry, Variant
 from knowledge.yamlsource import line_of
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_KEYS = {"id", "triggers", "answer", "where", "legal_basis"}
+_KEYS = {"id", "title", "triggers", "answer", "where", "legal_basis"}
 _REQUIRED = {"id", "triggers", "answer"}
 
 
@@ -47,7 +47,7 @@ def read_variants(checker: FieldChecker, raw: Any, line: int) -> tuple[Variant, 
         if not isinstance(legal, list) or not all(isinstance(x, str) for x in legal):
             checker.problem(line_of(item, "legal_basis"), "'legal_basis' must be a list of texts")
             legal = []
-        where = item.get("where")
+        where, name = item.get("where"), item.get("title")
         variants.append(
             Variant(
                 id=variant_id,
@@ -57,6 +57,7 @@ def read_variants(checker: FieldChecker, raw: Any, line: int) -> tuple[Variant, 
                 answer=checker.text(item.get("answer"), line_of(item, "answer"), "answer"),
                 where=checker.text(where, line_of(item, "where"), "where") if where else {},
                 legal_basis=tuple(legal),
+                title=checker.text(name, line_of(item, "title"), "title") if name else {},
             )
         )
     return tuple(variants)
