@@ -93,7 +93,7 @@ def test_report_shows_the_outcome_columns_and_rates() -> None:
 def test_evaluate_runs_the_matcher_on_every_item(matcher: Matcher, tmp_path: Path) -> None:
     path = tmp_path / "tiny.yaml"
     path.write_text(
-        "- {q: 'đăng ký khai sinh cho con cần giấy tờ gì', intent: khai_sinh, kind: vi, lang: vi}\n"
+        "- {q: 'đăng ký khai sinh cần giấy tờ gì', intent: khai_sinh, kind: vi, lang: vi}\n"
         "- {q: 'công thức nấu phở bò', intent: null, kind: oos, lang: vi}\n",
         encoding="utf-8",
     )
