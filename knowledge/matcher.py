@@ -27,7 +27,10 @@ CONFIDENCE_BIAS = -5.53
 SHORT_QUERY_WORDS = 2  # content words; "khai sinh", "chứng thực"
 SHORT_QUERY_LOGIT_LEAD = 1.0  # how far the best topic must lead to answer a bare keyword
 VARIANT_CANDIDATES = 3  # a variant is looked for among this many leading in-scope topics
+VARIANT_MIN_COVER = 0.5  # ... whose own words (triggers included) account for the subject
 SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
+REDIRECT_MIN_COVER = 0.4  # share of the subject words a redirect's own samples must account for
+REDIRECT_MIN_PAIRS = 0.2  # ... and of the word pairs around them ("con nuôi" is not "chăn nuôi")
 
 
 @dataclass(frozen=True)
@@ -148,9 +151,10 @@ class Matcher:
         score = round(100 * confidence(confidence_features(ranked, words, fit)), 1)
         limits = self.thresholds
         if self.kb.entries[top.intent].out_of_scope:
-            return Match(text, lang, "decline", None, score, redirect=top.intent, ranked=ranked)
+            redirect = top.intent if self._redirect_fits(text, top.intent, fit) else None
+            return Match(text, lang, "decline", None, score, redirect=redirect, ranked=ranked)
         in_scope = [s for s in ranked if not self.kb.entries[s.intent].out_of_scope]
-        named = self._variant(text, in_scope)
+        named = self._variant(text, lang, in_scope)
         if named is not None:
             intent, variant = named
             return Match(text, lang, "answer", intent, score, ranked=ranked, variant=variant)
@@ -164,12 +168,21 @@ class Matcher:
             return Match(text, lang, "suggest", top.intent, score, options, ranked=ranked)
         return Match(text, lang, "decline", None, score, ranked=ranked)
 
-    def _variant(self, text: str, in_scope: list[Scored]) -> tuple[str, str] | None:
+    def _redirect_fits(self, text: str, redirect: str, fit: SubjectFit) -> bool:
+        """A redirect is shown only when its own words account for the question's subject."""
+        if fit.cover < REDIRECT_MIN_COVER:
+            return False
+        pairs = self.subjects.subject_pairs(self.normaliser.expand(text))
+        return self.subjects.pair_share(redirect, pairs) >= REDIRECT_MIN_PAIRS
+
+    def _variant(self, text: str, lang: str, in_scope: list[Scored]) -> tuple[str, str] | None:
         """(entry, variant) when the question names a variant of one of the leading topics."""
         words = self.normaliser.expand(text)
         for scored in in_scope[:VARIANT_CANDIDATES]:
             variant = self.variants.find(scored.intent, words)
-            if variant is not None:
+            if variant is None:
+                continue
+            if self.subject(text, scored.intent, lang).cover >= VARIANT_MIN_COVER:
                 return scored.intent, variant.id
         return None
 

@@ -31,6 +31,7 @@ class SubjectFit:
     words: tuple[str, ...]  # the question's subject words
     cover: float  # IDF-weighted share of the subject words the entry uses (1.0 when none)
     unknown: float  # IDF-weighted share of subject words no entry uses at all
+    pairs: float = 1.0  # share of the question's word pairs around subject words the entry uses
 
 
 def load_generic(path: Path = GENERIC_FILE) -> tuple[tuple[str, ...], ...]:
@@ -71,6 +72,7 @@ class SubjectModel:
         self.stopwords = kb.lexicon.stopwords
         self.normaliser = normaliser
         self.vocabulary = {e.id: self._entry_words(e) for e in kb.entries.values()}
+        self.pairs = {e.id: self._entry_pairs(e) for e in kb.entries.values()}
         self.stems = {
             e.id: frozenset(
                 _stem(w) for q in e.questions.get("en", []) for w in normaliser.expand(q)
@@ -86,6 +88,22 @@ class SubjectModel:
         texts = [q for qs in entry.questions.values() for q in qs] + list(entry.title.values())
         texts += [t for v in entry.variants for ts in v.triggers.values() for t in ts]
         return frozenset(w for text in texts for w in self.normaliser.expand(text))
+
+    def _entry_pairs(self, entry: Entry) -> frozenset[tuple[str, str]]:
+        texts = [q for qs in entry.questions.values() for q in qs] + list(entry.title.values())
+        return frozenset(p for text in texts for p in _pairs(self.normaliser.expand(text)))
+
+    def subject_pairs(self, expanded: Sequence[str]) -> tuple[tuple[str, str], ...]:
+        """Neighbouring word pairs of the question that involve a subject word."""
+        subject = set(self.words(expanded))
+        return tuple(p for p in _pairs(expanded) if p[0] in subject or p[1] in subject)
+
+    def pair_share(self, entry_id: str, pairs: Sequence[tuple[str, str]]) -> float:
+        """Share of `pairs` found in the entry's own sample questions (1.0 when none)."""
+        if not pairs:
+            return 1.0
+        own = self.pairs.get(entry_id, frozenset())
+        return sum(1 for p in pairs if p in own) / len(pairs)
 
     def words(self, expanded: Sequence[str]) -> tuple[str, ...]:
         """The subject words of an expanded (folded, abbreviation-expanded) question."""
@@ -116,3 +134,7 @@ class SubjectModel:
 def _stem(word: str) -> str:
     """A crude English stem (marry, married, marriage → marr), enough to compare word families."""
     return word[:4] if len(word) >= 5 else word
+
+
+def _pairs(words: Sequence[str]) -> list[tuple[str, str]]:
+    return [(words[i], words[i + 1]) for i in range(len(words) - 1)]
