@@ -22,8 +22,8 @@ from knowledge.variants import VariantFinder
 Band = Literal["answer", "suggest", "decline"]
 
 # Confidence model over `confidence_features`, fitted by `cchc-bot calibrate`.
-CONFIDENCE_WEIGHTS = (2.95, 2.97, 3.01, 3.0, 1.5, 0.17, -2.14, 1.21, 2.01, 0.58)
-CONFIDENCE_BIAS = -5.53
+CONFIDENCE_WEIGHTS = (2.72, 2.87, 2.62, 3.02, 1.76, 0.14, -2.19, 1.22, 1.84, 0.81)
+CONFIDENCE_BIAS = -5.41
 SHORT_QUERY_WORDS = 2  # content words; "khai sinh", "chứng thực"
 SHORT_QUERY_LOGIT_LEAD = 1.0  # how far the best topic must lead to answer a bare keyword
 VARIANT_CANDIDATES = 3  # a variant is looked for among this many leading in-scope topics
