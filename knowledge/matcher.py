@@ -169,8 +169,9 @@ class Matcher:
         return Match(text, lang, "decline", None, score, ranked=ranked)
 
     def _redirect_fits(self, text: str, redirect: str, fit: SubjectFit) -> bool:
-        """A redirect is shown only when its own words account for the question's subject."""
-        if fit.cover < REDIRECT_MIN_COVER:
+        """A redirect is shown only when its own words account for the question's subject
+        (a question of boilerplate alone, "nộp ở đâu", has no subject a redirect could fit)."""
+        if not fit.words or fit.cover < REDIRECT_MIN_COVER:
             return False
         pairs = self.subjects.subject_pairs(self.normaliser.expand(text))
         return self.subjects.pair_share(redirect, pairs) >= REDIRECT_MIN_PAIRS
