@@ -27,6 +27,7 @@ CONFIDENCE_BIAS = -5.41
 SHORT_QUERY_WORDS = 2  # content words; "khai sinh", "chứng thực"
 SHORT_QUERY_LOGIT_LEAD = 1.0  # how far the best topic must lead to answer a bare keyword
 VARIANT_CANDIDATES = 3  # a variant is looked for among this many leading in-scope topics
+VARIANT_RUNNER_UP = 0.5  # ... scoring at least this share of the best one's rank score
 VARIANT_MIN_COVER = 0.5  # ... whose own words (triggers included) account for the subject
 SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
 REDIRECT_MIN_COVER = 0.4  # share of the subject words a redirect's own samples must account for
@@ -180,6 +181,8 @@ class Matcher:
         """(entry, variant) when the question names a variant of one of the leading topics."""
         words = self.normaliser.expand(text)
         for scored in in_scope[:VARIANT_CANDIDATES]:
+            if scored.score < VARIANT_RUNNER_UP * in_scope[0].score:
+                break
             variant = self.variants.find(scored.intent, words)
             if variant is None:
                 continue

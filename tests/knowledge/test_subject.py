@@ -83,7 +83,11 @@ def test_questions_about_subjects_the_commune_does_not_handle_are_declined(
         ("làm hộ chiếu ở đâu", "oos_ho_chieu"),
         ("Hai vợ chồng em muốn thuận tình ly hôn, hồ sơ nộp ở tòa án nào?", "oos_toa_an"),
         ("đăng ký nghĩa vụ quân sự lần đầu cần mang gì", "oos_nghia_vu_quan_su"),
-        ("Vợ chồng tôi muốn nhận con nuôi thì hồ sơ gồm những gì", None),  # not "chăn nuôi"
+        (  # "con nuôi" is not "chăn nuôi"
+            "Vợ chồng tôi hiếm muộn, muốn nhận con nuôi trong nước thì hồ sơ gồm những gì?",
+            None,
+        ),
+        ("Hồ sơ cấp giấy phép khai thác khoáng sản làm vật liệu xây dựng thông thường", None),
         ("nộp ở đâu", None),  # no subject, so no redirect can fit
     ],
 )

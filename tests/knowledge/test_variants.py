@@ -124,6 +124,8 @@ def test_a_question_naming_a_variant_gets_it(
         ("đăng ký kết hôn cần giấy tờ gì", "ket_hon"),
         ("đăng ký khai sinh cho con cần giấy tờ gì", "khai_sinh"),
         ("làm căn cước ở đâu", "can_cuoc"),
+        ("đăng ký thường trú cho trẻ dưới 14 tuổi", "thuong_tru"),  # not the ID card's variant
+        ("chứng thực bản sao giấy khai sinh cho trẻ em", "chung_thuc_ban_sao"),
     ],
 )
 def test_ordinary_questions_get_the_general_answer(
