@@ -95,3 +95,12 @@ def test_a_redirect_is_shown_only_when_it_fits(
     matcher: Matcher, question: str, redirect: str | None
 ) -> None:
     assert matcher.match(question).redirect == redirect
+
+
+def test_a_variant_trigger_alone_does_not_make_a_topic_fit(matcher: Matcher) -> None:
+    # "Nhật Bản" names the foreign-marriage variant, but nothing here is about marriage.
+    match = matcher.match(
+        "Thủ tục đăng ký đi làm việc ở Nhật Bản theo diện thực tập sinh thế nào ạ?"
+    )
+    assert match.variant is None
+    assert match.band != "answer"
