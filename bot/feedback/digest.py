@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.feedback.duedates import overdue_clause
 from bot.feedback.filing import STAFF_CHANNEL, STAFF_LANG
 from bot.feedback.models import OPEN_STATUSES, Staff, Ticket
 from bot.feedback.staff_texts import staff_text
@@ -29,9 +30,7 @@ def digest_text(session: Session, today: dt.date, lang: str = STAFF_LANG) -> str
         ).all()
     )
     overdue = session.scalars(
-        select(Ticket)
-        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.due_date < today)
-        .order_by(Ticket.due_date, Ticket.id)
+        select(Ticket).where(overdue_clause(today)).order_by(Ticket.due_date, Ticket.id)
     ).all()
     lines = [
         staff_text(
@@ -72,13 +71,25 @@ def enqueue_digest(session: Session, staff_chat_id: int, today: dt.date) -> bool
 
 
 class DailyDigest:
-    """A dispatcher job: from `hour` (office time) on, queue the day's digest once."""
+    """A dispatcher job: from `hour` (office time) on, queue the day's digest once.
+
+    Its `period` is the office day, so with `bot.shared.jobs.once_per_period` one worker of
+    many builds it; the outbox key still makes a second digest of one day impossible.
+    """
+
+    name = "digest"
 
     def __init__(self, staff_chat_id: int, hour: int) -> None:
         self.staff_chat_id, self.hour = staff_chat_id, hour
 
-    def __call__(self, session: Session, now: dt.datetime) -> object:
+    def period(self, now: dt.datetime) -> str | None:
+        """The office day when the digest is due (working days from `hour` on), else None."""
         local = now.astimezone(OFFICE_TZ)
         if local.hour < self.hour or local.weekday() >= 5:
+            return None
+        return local.date().isoformat()
+
+    def __call__(self, session: Session, now: dt.datetime) -> object:
+        if self.period(now) is None:
             return False
-        return enqueue_digest(session, self.staff_chat_id, local.date())
+        return enqueue_digest(session, self.staff_chat_id, now.astimezone(OFFICE_TZ).date())
