@@ -15,7 +15,6 @@ occurrence instead of a Python object per weight.
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 from bisect import bisect_left
 from collections import Counter
@@ -25,7 +24,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from knowledge.normaliser import Normaliser
-from knowledge.packing import BIGRAM_WEIGHT, Packed, pack
+from knowledge.packing import BIGRAM_WEIGHT, Packed, features, pack
+
+__all__ = ["Index", "Scored", "features"]
 
 MAX_CANDIDATES = 24
 POSTING_CAP = 50  # an n-gram in more intents than this is too common to select candidates
@@ -48,17 +49,6 @@ class Scored:
 WEIGHTS = {"cosine": 3.89, "best": 5.74, "cover": 2.98, "fuzzy": 0.47, "known": -1.45}
 BIAS = -4.58
 RERANK = 8
-
-
-def features(words: Sequence[str], stopwords: frozenset[str]) -> Counter[str]:
-    """Unigrams of content words plus bigrams of neighbouring words (Vietnamese compounds)."""
-    content = [w for w in words if w not in stopwords]
-    grams: Counter[str] = Counter(content)
-    for left, right in itertools.pairwise(words):
-        if left in stopwords and right in stopwords:
-            continue
-        grams[f"{left}_{right}"] += 1
-    return grams
 
 
 @dataclass(frozen=True)
@@ -87,16 +77,17 @@ class Index:
         """Index (intent id, sample question) pairs."""
         index = cls(normaliser)
         grouped: dict[str, list[list[str]]] = {}
+        words: dict[str, str] = {}  # one string object per distinct word, however often it occurs
         for intent, question in items:
-            grouped.setdefault(intent, []).append(normaliser.expand(question))
-        index.vocabulary = frozenset(w for qs in grouped.values() for q in qs for w in q)
+            expanded = [words.setdefault(w, w) for w in normaliser.expand(question)]
+            grouped.setdefault(intent, []).append(expanded)
+        index.vocabulary = frozenset(words)
         normaliser.set_vocabulary(index.vocabulary)
         index.intents = list(grouped)
         index.samples = [
             sorted({" ".join(sorted(q)) for q in questions}) for questions in grouped.values()
         ]
-        samples = [[features(q, index.stopwords) for q in qs] for qs in grouped.values()]
-        index.packed = pack(samples, index.vocabulary)
+        index.packed = pack(list(grouped.values()), index.stopwords)
         return index
 
     def search(
@@ -114,8 +105,7 @@ class Index:
         known = self._known(raw_words if raw_words is not None else words)
         packed = self.packed
         ranked = []
-        for position in self._candidates(query):
-            found = self._entries(query, position)
+        for position, found in self._candidates(query):
             cosine = sum(
                 w * packed.weight[k] for w, k in zip(query.unit, found, strict=True) if k >= 0
             )
@@ -145,7 +135,8 @@ class Index:
     def prefilter_cost(self, words: Sequence[str]) -> int:
         """Posting entries the prefilter visits for `words` (the benchmark reports it)."""
         grams = features(words, self.stopwords)
-        return sum(self.packed.frequency(g) for g, _ in self._selecting(self._query(grams)))
+        query = self._query(grams)
+        return sum(self.packed.frequency(query.ids[i]) for i in self._selecting(query))
 
     def _query(self, grams: Counter[str]) -> _Query:
         """Look the query's n-grams up: unit TF-IDF weights of the known ones, IDF of all."""
@@ -167,16 +158,16 @@ class Index:
         unit = [v / norm for v in raw] if norm else []
         return _Query(ids if norm else [], unit, idf if norm else [], sum(every) or 1.0)
 
-    def _entries(self, query: _Query, position: int) -> list[int]:
-        """For each query n-gram, its entry in the intent's packed centroid, or -1."""
+    def _look_up(self, query: _Query, position: int, found: list[int], which: list[int]) -> None:
+        """Fill in `found` (entries in the intent's packed centroid, -1 when absent) for the
+        query n-grams numbered `which`."""
         packed = self.packed
         lo, hi = packed.intent_start[position], packed.intent_start[position + 1]
         grams = packed.gram
-        found = []
-        for gid in query.ids:
-            k = bisect_left(grams, gid, lo, hi)
-            found.append(k if k < hi and grams[k] == gid else -1)
-        return found
+        for i in which:
+            k = bisect_left(grams, query.ids[i], lo, hi)
+            if k < hi and grams[k] == query.ids[i]:
+                found[i] = k
 
     def _best_sample(self, query: _Query, found: list[int]) -> float:
         """Cosine between the query and the intent's closest sample question."""
@@ -190,23 +181,39 @@ class Index:
                 dots[number] = dots.get(number, 0.0) + weight * packed.sample_weight[j]
         return max(dots.values(), default=0.0)
 
-    def _selecting(self, query: _Query) -> list[tuple[int, float]]:
-        """The query n-grams that select candidates: the rarer ones (the common ones would visit
-        everything); when there are only common ones, the three rarest still narrow things down."""
-        packed = self.packed
-        grams = list(zip(query.ids, query.unit, strict=True))
-        rare = [(g, w) for g, w in grams if packed.frequency(g) <= POSTING_CAP]
-        return rare or sorted(grams, key=lambda gw: packed.frequency(gw[0]))[:3]
+    def _selecting(self, query: _Query) -> list[int]:
+        """The query n-grams (by number) that select candidates: the rarer ones (the common ones
+        would visit everything); when there are only common ones, the three rarest."""
+        frequency = [self.packed.frequency(g) for g in query.ids]
+        rare = [i for i, f in enumerate(frequency) if f <= POSTING_CAP]
+        return rare or sorted(range(len(frequency)), key=frequency.__getitem__)[:3]
 
-    def _candidates(self, query: _Query) -> list[int]:
-        """Intents sharing the query's selecting n-grams, most shared weight first."""
+    def _candidates(self, query: _Query) -> list[tuple[int, list[int]]]:
+        """Intents sharing the query's selecting n-grams, most shared weight first, each with
+        its centroid entry for every query n-gram (-1 when absent).
+
+        Scanning a posting already tells where the n-gram sits in each intent it visits, so only
+        the common n-grams are looked up, and only in the candidates."""
         packed = self.packed
         totals: dict[int, float] = {}
-        for gram, weight in self._selecting(query):
-            start, end = packed.postings(gram)
-            for position in packed.posting[start:end]:
+        found: dict[int, list[int]] = {}
+        selecting = self._selecting(query)
+        for i in selecting:
+            weight = query.unit[i]
+            start, end = packed.postings(query.ids[i])
+            visited = zip(packed.posting[start:end], packed.posting_entry[start:end], strict=True)
+            for position, k in visited:
                 totals[position] = totals.get(position, 0.0) + weight
-        return heapq.nlargest(MAX_CANDIDATES, totals, key=totals.__getitem__)
+                entries = found.get(position)
+                if entries is None:
+                    entries = found[position] = [-1] * len(query.ids)
+                entries[i] = k
+        chosen = set(selecting)
+        common = [i for i in range(len(query.ids)) if i not in chosen]
+        best = heapq.nlargest(MAX_CANDIDATES, totals, key=totals.__getitem__)
+        for position in best:
+            self._look_up(query, position, found[position], common)
+        return [(position, found[position]) for position in best]
 
     def _known(self, words: Sequence[str]) -> float:
         """Share of the query's content words that the knowledge base knows at all."""
