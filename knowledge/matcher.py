@@ -22,8 +22,8 @@ from knowledge.variants import VariantFinder
 Band = Literal["answer", "suggest", "decline"]
 
 # Confidence model over `confidence_features`, fitted by `cchc-bot calibrate`.
-CONFIDENCE_WEIGHTS = (2.72, 2.87, 2.62, 3.02, 1.76, 0.14, -2.19, 1.22, 1.84, 0.81)
-CONFIDENCE_BIAS = -5.41
+CONFIDENCE_WEIGHTS = (2.44, 2.75, 2.37, 3.35, 2.05, 1.21, -0.74, 1.52, 2.07, 1.52)
+CONFIDENCE_BIAS = -8.63
 SHORT_QUERY_WORDS = 2  # content words; "khai sinh", "chứng thực"
 SHORT_QUERY_LOGIT_LEAD = 1.0  # how far the best topic must lead to answer a bare keyword
 VARIANT_CANDIDATES = 3  # a variant is looked for among this many leading in-scope topics
