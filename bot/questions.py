@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
-from bot.answers import asked_details, decline_text
+from bot import followup
+from bot.answers import decline_text
 from bot.menu import ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
 from bot.messages import Button, Reply
 from bot.models import AnswerRating, DialogueState, MessageLog, UnansweredQuestion, utcnow
@@ -31,14 +33,20 @@ def log_question(turn: Turn, match: Match) -> MessageLog:
     return row
 
 
-def answer_question(turn: Turn, matcher: Matcher) -> list[Reply]:
-    """Match the typed text and reply."""
+def answer_question(
+    turn: Turn, matcher: Matcher, followup_ttl: dt.timedelta = followup.DEFAULT_TTL
+) -> list[Reply]:
+    """Match the typed text and reply (a subject-less follow-up takes the recent topic)."""
     match = matcher.match(turn.inbound.text)
+    topic = followup.follow_up_topic(turn, matcher, match, followup_ttl)
+    if topic is not None:
+        return [answer_follow_up(turn, match, topic)]
     logged = log_question(turn, match)
     kb, lang = turn.kb, turn.lang
     if match.band == "answer" and match.intent:
-        details = asked_details(match.query)
-        return [entry_reply(kb, kb.entries[match.intent], lang, str(logged.id), details)]
+        followup.remember(turn, match.intent)
+        entry = kb.entries[match.intent]
+        return [entry_reply(kb, entry, lang, str(logged.id), match.aspect)]
     if match.band == "suggest":
         rows = [
             (Button(title(kb.entries[i], lang), payload(ENTRY, i)),) for i in match.suggestions
@@ -46,6 +54,19 @@ def answer_question(turn: Turn, matcher: Matcher) -> list[Reply]:
         rows.append((Button(say(kb, "suggest.none", lang), payload(NONE_OF_THESE, logged.id)),))
         return [Reply(say(kb, "suggest", lang), tuple(rows))]
     return [decline(turn, match, logged)]
+
+
+def answer_follow_up(turn: Turn, match: Match, topic: str) -> Reply:
+    """Answer the asked aspect of the recent topic, saying which topic was taken."""
+    kb, lang = turn.kb, turn.lang
+    entry = kb.entries[topic]
+    logged = log_question(turn, replace(match, band="answer", intent=topic))
+    followup.remember(turn, topic)
+    kind = "followup.topic" if entry.procedure is not None else "followup.topic.info"
+    heading = say(kb, kind, lang, title=title(entry, lang))
+    reply = entry_reply(kb, entry, lang, str(logged.id), match.aspect, heading)
+    hint = say(kb, "followup.hint", lang)
+    return Reply(f"{reply.text}\n\n{hint}", reply.buttons, {**reply.meta, "followup": topic})
 
 
 def decline(turn: Turn, match: Match, logged: MessageLog) -> Reply:

@@ -9,9 +9,10 @@ Both models' weights are fitted by `cchc-bot calibrate` on the labelled dev set.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from knowledge.aspect import detect
 from knowledge.index import Index, Scored
 from knowledge.langid import LanguageDetector
 from knowledge.normaliser import Normaliser, tokens
@@ -47,6 +48,7 @@ class Match:
     suggestions: tuple[str, ...] = ()
     redirect: str | None = None  # the out-of-scope entry that explains where to go instead
     ranked: tuple[Scored, ...] = ()
+    aspect: str | None = None  # what it asks about: knowledge.aspect.ASPECTS, or None
 
 
 def confidence_features(ranked: tuple[Scored, ...], words: int) -> list[float]:
@@ -107,7 +109,10 @@ class Matcher:
         return tuple(self.index.search(words, expanded, limit=6)), len(expanded)
 
     def match(self, text: str) -> Match:
-        """Match one question."""
+        """Match one question: its topic (band, intent, score) and its aspect."""
+        return replace(self._match(text), aspect=detect(text, self.normaliser))
+
+    def _match(self, text: str) -> Match:
         lang = self.language.detect(text)
         ranked, words = self.rank(text)
         if not ranked:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 
-KEYS = {"query", "intent", "band", "score", "suggestions", "lang", "answer"}
+KEYS = {"query", "intent", "band", "score", "suggestions", "lang", "answer", "aspect"}
 
 
 def test_ask_json_one_question(capsys: pytest.CaptureFixture[str]) -> None:
