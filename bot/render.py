@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.texts import LANGUAGES, text
+from knowledge.normaliser import fold
 from knowledge.schema import Entry, KnowledgeBase, Procedure, Text, TextList
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+\.[a-z_]+)\}")
@@ -87,9 +88,23 @@ def render_aspect(
     if procedure is not None and procedure.legal_basis and aspect != "legal":
         more = len(procedure.legal_basis) - 1
         key = "legal.short.more" if more else "legal.short"
-        parts.append(text(key, lang, first=procedure.legal_basis[0], more=str(more)))
+        first = short_basis(procedure.legal_basis, aspect)
+        parts.append(text(key, lang, first=first, more=str(more)))
     parts.append(_source_line(entry, lang, with_url=aspect == "legal"))
     return fill(kb, "\n\n".join(p for p in parts if p), lang)
+
+
+# The legal text to name first for an aspect: the one about fees for a fee question, ...
+_BASIS_WORDS = {"fee": ("phi",), "online": ("truc tuyen", "dien tu")}
+
+
+def short_basis(basis: tuple[str, ...], aspect: str) -> str:
+    """The one legal text to name under an aspect answer (the rest sit behind a button)."""
+    for item in basis:
+        folded = f" {fold(item)} "
+        if any(f" {word} " in folded for word in _BASIS_WORDS.get(aspect, ())):
+            return item
+    return basis[0]
 
 
 def has_aspect(entry: Entry, aspect: str) -> bool:
@@ -109,8 +124,8 @@ def _aspect_block(entry: Entry, aspect: str, lang: str) -> list[str]:
         _add_list(parts, text(aspect, lang), items, lang, "•" if aspect == "documents" else None)
         return parts
     if aspect == "legal":
-        basis = "; ".join(procedure.legal_basis)
-        return [f"{text('legal', lang)} {basis}"] if basis else []
+        basis = [f"• {item}" for item in procedure.legal_basis]
+        return ["\n".join([text("legal", lang), *basis])] if basis else []
     lines = _field_lines(procedure, aspect, lang)
     if lines and aspect == "where" and procedure.online and procedure.online.available:
         lines += _field_lines(procedure, "online", lang)  # applying online is also an answer
