@@ -1,7 +1,8 @@
 """What a question asks about: documents, fee, time, where, steps, online, legal basis or who.
 
-Table-driven (knowledge/data/aspects.yaml). Cue phrases go through the same folding and lexicon
-expansion as the question, so "bn tiền", "bao nhiêu tiền" and "bao nhieu tien" are one cue. The
+Table-driven (knowledge/data/aspects.yaml). Cue phrases go through the same folding and
+abbreviation expansion as the question, so "bn tiền", "bao nhiêu tiền" and "bao nhieu tien" are
+one cue. The
 first strong cue in the question decides; weak cues only count when there is no strong one.
 """
 
@@ -135,10 +136,24 @@ class AspectDetector:
         return [w for i, w in enumerate(words) if i not in taken and w not in self.filler]
 
 
+def abbreviation_expander(normaliser: Normaliser) -> Expand:
+    """Folded tokens with the lexicon's abbreviations expanded ("bn" → "bao nhieu", "j" → "gi").
+
+    The lexicon's phrase synonyms are left out: they cost more than the rest of the detection
+    and the table lists the few it needs ("qua mạng") itself.
+    """
+    abbreviations = normaliser.lexicon.abbreviations
+
+    def expand(text: str) -> list[str]:
+        return [w for token in tokens(text) for w in abbreviations.get(token, token).split()]
+
+    return expand
+
+
 @lru_cache(maxsize=8)
 def detector_for(normaliser: Normaliser | None = None) -> AspectDetector:
-    """The bundled table's detector, expanding like `normaliser` (plain folding without one)."""
-    expand = normaliser.expand if normaliser is not None else tokens
+    """The bundled table's detector, expanding abbreviations like `normaliser` does."""
+    expand = abbreviation_expander(normaliser) if normaliser is not None else tokens
     return AspectDetector(load_table(), expand)
 
 
