@@ -8,6 +8,7 @@ first strong cue in the question decides; weak cues only count when there is no 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -119,8 +120,22 @@ class AspectDetector:
         return None
 
     def detect(self, text: str) -> str | None:
-        """The question's aspect (one of ASPECTS), or None when it asks about none."""
-        hits = [h for h in self.hits(self.expand(text)) if h.cue.aspect is not None]
+        """The question's aspect (one of ASPECTS), or None when it asks about none.
+
+        The asking part is tried first: the sentences that end in "?", and what follows "cho
+        em hỏi"; the story before it ("tôi đã nộp lệ phí rồi, …") only counts when the asking
+        part has no cue.
+        """
+        words = self.expand(text)
+        asking = _asking_words(self.expand, text, words)
+        for part in (asking, words) if asking != words else (words,):
+            aspect = self._first_aspect(part)
+            if aspect is not None:
+                return aspect
+        return None
+
+    def _first_aspect(self, words: list[str]) -> str | None:
+        hits = [h for h in self.hits(words) if h.cue.aspect is not None]
         strong = [h for h in hits if h.cue.strong]
         chosen = strong or hits
         return chosen[0].cue.aspect if chosen else None
@@ -148,6 +163,27 @@ def abbreviation_expander(normaliser: Normaliser) -> Expand:
         return [w for token in tokens(text) for w in abbreviations.get(token, token).split()]
 
     return expand
+
+
+_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]?")
+
+
+_ASK_BEFORE = {"cho", "xin", "muon"}  # "cho hỏi", "xin hỏi", "muốn hỏi"; also "cho em hỏi"
+
+
+def _asking_words(expand: Expand, text: str, words: list[str]) -> list[str]:
+    """The words of the part of `text` that asks: its "?" sentences, after the last "cho (em)
+    hỏi", "xin hỏi" or "muốn hỏi"."""
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    asked = [s for s in sentences if s.rstrip().endswith("?")]
+    if asked and len(asked) < len(sentences):
+        words = expand(" ".join(asked))
+    starts = [
+        i + 1
+        for i, w in enumerate(words[:-1])
+        if w == "hoi" and i and (words[i - 1] in _ASK_BEFORE or words[max(0, i - 2)] == "cho")
+    ]
+    return words[starts[-1] :] if starts else words
 
 
 @lru_cache(maxsize=8)

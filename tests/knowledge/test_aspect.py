@@ -181,6 +181,13 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         ("làm khai tử có mất phí không", "fee"),
         # Neutral phrases are topics, not cues: the online-payment topic is not a fee question.
         ("thanh toán lệ phí trực tuyến thế nào", "steps"),
+        # The asking part decides over the story before it: its "?" sentence, or after "cho hỏi".
+        ("Tôi đã nộp lệ phí hôm qua. Bao lâu thì có kết quả?", "time"),
+        ("em đã đóng phí rồi, cho em hỏi bao lâu thì có kết quả", "time"),
+        ("I paid the fee last week. When can I collect the certificate?", "time"),
+        ("Làm khai sinh có mất lệ phí không? Bà định đi làm giúp con dâu", "fee"),
+        # ... but the story counts when the asking part has no cue of its own.
+        ("Tôi muốn hỏi lệ phí khai sinh. Cảm ơn ạ?", "fee"),
     ],
 )
 def test_which_cue_decides(table_detector: AspectDetector, question: str, aspect: str) -> None:
