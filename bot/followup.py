@@ -52,19 +52,19 @@ def recall(turn: Turn, ttl: dt.timedelta) -> str | None:
     return row.intent
 
 
-def has_subject(matcher: Matcher, text: str) -> bool:
+def has_subject(matcher: Matcher, text: str, lang: str = "vi") -> bool:
     """Does the question name what it is about, beyond aspect cues and filler words?
 
     Deliberately cautious: any word left that is not a cue, filler or stopword counts as a
     subject, so "lệ phí thủy sản" is matched (and declined) on its own, never taken as a
     follow-up. (One place to switch to the matcher's own subject recognition later.)
     """
-    left = detector_for(matcher.normaliser).remainder(text)
+    left = detector_for(matcher.normaliser).remainder(text, lang)
     return any(word not in matcher.kb.lexicon.stopwords for word in left)
 
 
 def follow_up_topic(turn: Turn, matcher: Matcher, match: Match, ttl: dt.timedelta) -> str | None:
     """The recent topic a subject-less aspect question refers to, or None to match it normally."""
-    if match.aspect is None or has_subject(matcher, match.query):
+    if match.aspect is None or has_subject(matcher, match.query, match.lang):
         return None
     return recall(turn, ttl)

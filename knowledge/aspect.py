@@ -53,6 +53,7 @@ class AspectTable:
     weak: dict[str, tuple[str, ...]]
     neutral: tuple[str, ...]
     filler: tuple[str, ...]
+    filler_en: tuple[str, ...] = ()
 
 
 def load_table(path: Path = DEFAULT_FILE) -> AspectTable:
@@ -65,7 +66,8 @@ def load_table(path: Path = DEFAULT_FILE) -> AspectTable:
         raise ValueError(f"{path}: unknown aspects {sorted(unknown)} (known: {list(ASPECTS)})")
     strong = {a: _phrases(path, raw["aspects"].get(a) or {}, "strong") for a in ASPECTS}
     weak = {a: _phrases(path, raw["aspects"].get(a) or {}, "weak") for a in ASPECTS}
-    return AspectTable(strong, weak, _phrases(path, raw, "neutral"), _phrases(path, raw, "filler"))
+    lists = [_phrases(path, raw, key) for key in ("neutral", "filler", "filler_en")]
+    return AspectTable(strong, weak, *lists)
 
 
 def _phrases(path: Path, raw: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -92,7 +94,10 @@ class AspectDetector:
             self._by_first.setdefault(cue.words[0], []).append(cue)
         for found in self._by_first.values():
             found.sort(key=lambda c: -len(c.words))  # longest first at each position
-        self.filler = frozenset(w for phrase in table.filler for w in expand(phrase))
+        fillers = [tuple(expand(p)) for p in table.filler]
+        self.filler = frozenset(f[0] for f in fillers if len(f) == 1)
+        self.filler_en = self.filler | {w for p in table.filler_en for w in expand(p)}
+        self._filler_phrases = [f for f in fillers if len(f) > 1]
 
     @staticmethod
     def _add(cues: dict[tuple[str, ...], Cue], cue: Cue) -> None:
@@ -140,15 +145,17 @@ class AspectDetector:
         chosen = strong or hits
         return chosen[0].cue.aspect if chosen else None
 
-    def remainder(self, text: str) -> list[str]:
+    def remainder(self, text: str, lang: str = "vi") -> list[str]:
         """The question's words without aspect cues and filler: what may name its subject."""
         words = self.expand(text)
         taken: set[int] = set()
         for start in range(len(words)):  # every cue, overlapping ones too ("làm ở" + "ở đâu")
-            for cue in self._by_first.get(words[start], ()):
-                if tuple(words[start : start + len(cue.words)]) == cue.words:
-                    taken.update(range(start, start + len(cue.words)))
-        return [w for i, w in enumerate(words) if i not in taken and w not in self.filler]
+            cues = [c.words for c in self._by_first.get(words[start], ())]
+            for phrase in (*cues, *self._filler_phrases):
+                if tuple(words[start : start + len(phrase)]) == phrase:
+                    taken.update(range(start, start + len(phrase)))
+        filler = self.filler_en if lang == "en" else self.filler
+        return [w for i, w in enumerate(words) if i not in taken and w not in filler]
 
 
 def abbreviation_expander(normaliser: Normaliser) -> Expand:
