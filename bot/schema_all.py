@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import bot.feedback.models
 import bot.followup
-import bot.outbox  # noqa: F401
+import bot.outbox
+import bot.shared.models  # noqa: F401
 from bot.models import Base
 
 metadata = Base.metadata

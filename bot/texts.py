@@ -105,6 +105,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "followup.topic": "↪️ Về thủ tục {title}:",
         "followup.topic.info": "↪️ Về “{title}”:",
         "followup.hint": "Nếu Ông/Bà muốn hỏi về thủ tục khác, xin gõ kèm tên thủ tục, ví dụ: “lệ phí đăng ký kết hôn”.",
+        "button.unknown": "Nút này không còn dùng được. Ông/Bà vui lòng chọn lại trong danh mục dưới đây.",
     },
     "en": {
         "documents": "📄 Documents:",
@@ -196,6 +197,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "followup.topic": "↪️ About {title}:",
         "followup.topic.info": "↪️ About “{title}”:",
         "followup.hint": "If you meant another procedure, please include its name, e.g. “marriage registration fee”.",
+        "button.unknown": "This button is no longer valid. Please choose again from the menu below.",
     },
 }
 

@@ -1,7 +1,7 @@
 """recent topics (what follow-up questions refer to)
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-02 16:10:00.000000
 """
 
@@ -14,7 +14,7 @@ import bot.models
 
 
 revision: str = '0005'
-down_revision: str | None = '0002'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
