@@ -8,7 +8,7 @@ from dataclasses import replace
 from bot import followup
 from bot.answers import decline_text
 from bot.callbacks import record_id
-from bot.menu import ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
+from bot.menu import DETAIL, ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
 from bot.messages import Button, Reply
 from bot.models import AnswerRating, DialogueState, MessageLog, UnansweredQuestion, utcnow
 from bot.render import say, title
@@ -50,11 +50,19 @@ def answer_question(
         return [entry_reply(kb, entry, lang, str(logged.id), match.aspect)]
     if match.band == "suggest":
         rows = [
-            (Button(title(kb.entries[i], lang), payload(ENTRY, i)),) for i in match.suggestions
+            (Button(title(kb.entries[i], lang), choice(i, match, logged)),)
+            for i in match.suggestions
         ]
         rows.append((Button(say(kb, "suggest.none", lang), payload(NONE_OF_THESE, logged.id)),))
         return [Reply(say(kb, "suggest", lang), tuple(rows))]
     return [decline(turn, match, logged)]
+
+
+def choice(intent: str, match: Match, logged: MessageLog) -> str:
+    """A suggestion's payload: the asked aspect of that topic first, when there is one."""
+    if match.aspect:
+        return payload(DETAIL, intent, match.aspect, logged.id)
+    return payload(ENTRY, intent)
 
 
 def answer_follow_up(turn: Turn, match: Match, topic: str) -> Reply:

@@ -186,3 +186,12 @@ def test_ask_json_has_the_aspect_and_keeps_every_other_field(matcher: Matcher) -
 )
 def test_ask_json_aspect_values(matcher: Matcher, question: str, aspect: str | None) -> None:
     assert result(matcher, question)["aspect"] == aspect
+
+
+def test_a_chosen_suggestion_keeps_the_asked_aspect(services: Services) -> None:
+    chat = Chat(services, "s")
+    chat.type("lệ phí hộ tịch")  # which civil-status procedure? (the matcher offers several)
+    assert "Có phải một trong các nội dung sau không?" in chat.last, chat.conversation()
+    chat.press("Thay đổi, cải chính")
+    assert blocks(chat.last)[0].startswith("📌 Thay đổi, cải chính")
+    assert blocks(chat.last)[1].startswith("💰 Phí, lệ phí:")
