@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import menu, questions
+from bot import followup, menu, questions
 from bot.callbacks import split_payload
 from bot.contacts import upsert_contact
 from bot.messages import Button, Inbound, Reply
 from bot.models import Contact, ProcessedUpdate, utcnow
-from bot.render import DETAILS, say
+from bot.render import say
 from bot.sqlutil import insert_unless_exists
 from bot.textclean import clean, clean_inbound
 from bot.texts import LANGUAGE_NAMES, LANGUAGES
 from bot.turn import Flow, Handler, Turn
+from knowledge.aspect import ASPECTS
 from knowledge.matcher import Matcher
 
 log = logging.getLogger(__name__)
@@ -33,8 +35,14 @@ class Assistant:
     returned to the channel.
     """
 
-    def __init__(self, matcher: Matcher, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        matcher: Matcher,
+        sessions: sessionmaker[Session],
+        followup_ttl: dt.timedelta = followup.DEFAULT_TTL,
+    ) -> None:
         self.matcher = matcher
+        self.followup_ttl = followup_ttl  # how long a topic stays the one follow-ups refer to
         self.kb = matcher.kb
         self.sessions = sessions
         self.commands: dict[str, Handler] = {}
@@ -158,7 +166,7 @@ class Assistant:
             hooked = hook(turn)
             if hooked is not None:
                 return hooked
-        return questions.answer_question(turn, self.matcher)
+        return questions.answer_question(turn, self.matcher, self.followup_ttl)
 
     def _language(self, contact: Contact, inbound: Inbound) -> str:
         if contact.language_chosen or inbound.payload or inbound.command:
@@ -181,6 +189,7 @@ class Assistant:
         entry = self.kb.entries.get(arg)
         if entry is None:
             return [menu.main_menu(self.kb, turn.lang)]
+        followup.remember(turn, entry.id)
         return [menu.entry_reply(self.kb, entry, turn.lang, "0")]
 
     def _show_detail(self, turn: Turn, arg: str) -> list[Reply]:
@@ -189,8 +198,9 @@ class Assistant:
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return [menu.main_menu(self.kb, turn.lang)]
-        details = (detail,) if detail in DETAILS else ()
-        return [menu.entry_reply(self.kb, entry, turn.lang, rating_ref or "0", details)]
+        followup.remember(turn, entry.id)
+        aspect = detail if detail in ASPECTS else None  # "full": the whole entry
+        return [menu.entry_reply(self.kb, entry, turn.lang, rating_ref or "0", aspect)]
 
     def _contact_info(self, turn: Turn, _arg: str) -> list[Reply]:
         replies = []
