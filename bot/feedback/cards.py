@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 
 from bot.feedback import phones
 from bot.feedback.draft import chunks, preview
+from bot.feedback.duedates import is_overdue, overdue_clause
 from bot.feedback.models import OPEN_STATUSES, Staff, Ticket
 from bot.feedback.staff_texts import staff_text
 from bot.feedback.texts import category_label, status_label
-from bot.feedback.tickets import TRANSITIONS, format_date, format_moment, history, is_overdue
+from bot.feedback.tickets import format_date, format_moment, history
+from bot.feedback.transitions import allowed
 from bot.messages import Button, Reply
 
 ACTION = "pst"
@@ -35,8 +37,7 @@ def action_buttons(ticket: Ticket, lang: str) -> tuple[tuple[Button, ...], ...]:
         buttons = tuple(
             Button(staff_text(f"btn.{verb}", lang), staff_payload(verb, ticket))
             for verb in row
-            if ticket.status in TRANSITIONS[verb][0]
-            and not (verb == "claim" and ticket.assignee_id)
+            if allowed(verb, ticket.status) and not (verb == "claim" and ticket.assignee_id)
         )
         if buttons:
             rows.append(buttons)
@@ -130,7 +131,7 @@ def inbox(session: Session, staff: Staff, kind: str, today: dt.date, lang: str) 
     if kind == "new":
         query = query.where(Ticket.status == "new")
     elif kind == "overdue":
-        query = query.where(Ticket.due_date < today)
+        query = query.where(overdue_clause(today))
     elif kind == "mine":
         query = query.where(Ticket.assignee_id == staff.id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.feedback.duedates import overdue_clause
 from bot.feedback.filing import STAFF_CHANNEL, STAFF_LANG
 from bot.feedback.models import OPEN_STATUSES, Staff, Ticket
 from bot.feedback.staff_texts import staff_text
@@ -29,9 +30,7 @@ def digest_text(session: Session, today: dt.date, lang: str = STAFF_LANG) -> str
         ).all()
     )
     overdue = session.scalars(
-        select(Ticket)
-        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.due_date < today)
-        .order_by(Ticket.due_date, Ticket.id)
+        select(Ticket).where(overdue_clause(today)).order_by(Ticket.due_date, Ticket.id)
     ).all()
     lines = [
         staff_text(

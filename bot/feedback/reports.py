@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.feedback.config import REPORTED_CATEGORIES
-from bot.feedback.models import OPEN_STATUSES, STATUSES, Staff, Ticket
+from bot.feedback.duedates import is_overdue, past_due
+from bot.feedback.models import STATUSES, Staff, Ticket
 from bot.feedback.texts import category_label, status_label
 from bot.feedback.workdays import OFFICE_TZ, holidays_from, local_date, workdays_between
 from bot.models import UnansweredQuestion
@@ -64,7 +65,7 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
 def _on_time(ticket: Ticket) -> bool | None:
     """True/False once it can be judged; None while open and not yet due."""
     if ticket.first_answered_at is not None:
-        return local_date(ticket.first_answered_at) <= ticket.due_date
+        return not past_due(ticket.due_date, local_date(ticket.first_answered_at))
     return None
 
 
@@ -78,7 +79,7 @@ def build_report(session: Session, start: dt.date, end: dt.date, today: dt.date)
             .order_by(Ticket.id)
         )
     )
-    overdue = [t for t in tickets if t.status in OPEN_STATUSES and today > t.due_date]
+    overdue = [t for t in tickets if is_overdue(t, today)]
     judged = [_on_time(t) for t in tickets]
     judged_count = sum(1 for j in judged if j is not None) + len(overdue)
     on_time = sum(1 for j in judged if j)

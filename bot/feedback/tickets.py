@@ -16,25 +16,18 @@ from sqlalchemy.orm import Session
 
 from bot.feedback import satisfaction
 from bot.feedback.draft import chunks
+from bot.feedback.duedates import is_overdue as is_overdue  # re-exported
 from bot.feedback.models import Staff, Ticket, TicketEvent
 from bot.feedback.texts import say
-from bot.feedback.workdays import OFFICE_TZ, local_date
+from bot.feedback.transitions import ASKS_RATING, RESPONSES, allowed, target
+from bot.feedback.transitions import NEEDS_TEXT as NEEDS_TEXT  # re-exported for staff.py
+from bot.feedback.transitions import TRANSITIONS as TRANSITIONS
+from bot.feedback.workdays import OFFICE_TZ
 from bot.messages import Reply
 from bot.models import Contact, utcnow
 from bot.outbox import enqueue
 from bot.sqlutil import rowcount
 from knowledge.schema import KnowledgeBase
-
-# action -> (statuses it may start from, status it leads to)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "claim": (frozenset({"new", "in_progress"}), "in_progress"),
-    "answer": (frozenset({"new", "in_progress", "answered"}), "answered"),
-    "transfer": (frozenset({"new", "in_progress"}), "transferred"),
-    "reject": (frozenset({"new", "in_progress"}), "rejected"),
-    "close": (frozenset({"new", "in_progress", "answered", "transferred", "rejected"}), "closed"),
-}
-NEEDS_TEXT = frozenset({"answer", "transfer", "reject"})
-RESPONSES = frozenset({"answer", "transfer", "reject"})
 
 
 @dataclass(frozen=True)
@@ -118,13 +111,12 @@ def act(
     unit: str = "",
 ) -> Outcome:
     """Claim, answer, transfer, reject or close `ticket`, audit it and notify the citizen."""
-    allowed_from, to_status = TRANSITIONS[action]
     if ticket.version != seen_version:
         return Outcome(False, "changed")
-    if ticket.status not in allowed_from:
+    if not allowed(action, ticket.status):
         return Outcome(False, "status")
     from_status, now = ticket.status, utcnow()
-    values: dict[str, Any] = {"status": to_status}
+    values: dict[str, Any] = {"status": target(action)}
     if action == "claim" and actor.staff_id is not None:
         values["assignee_id"] = actor.staff_id
     if action == "answer":
@@ -139,7 +131,7 @@ def act(
         values["assignee_id"] = actor.staff_id
     if action == "close":
         values["closed_at"] = now
-    asks_rating = action in ("answer", "close") and ticket.rating_requested_at is None
+    asks_rating = action in ASKS_RATING and ticket.rating_requested_at is None
     if asks_rating:
         values["rating_requested_at"] = now
     if not update_if_unchanged(session, ticket, seen_version, values):
@@ -196,12 +188,6 @@ def format_date(day: dt.date) -> str:
 def format_moment(moment: dt.datetime) -> str:
     """dd/mm/yyyy HH:MM at the office's local time."""
     return moment.astimezone(OFFICE_TZ).strftime("%d/%m/%Y %H:%M")
-
-
-def is_overdue(ticket: Ticket, today: dt.date | None = None) -> bool:
-    """Still waiting for a response after its due date."""
-    today = today or local_date(utcnow())
-    return ticket.status in ("new", "in_progress") and today > ticket.due_date
 
 
 def reason_suffix(kb: KnowledgeBase, ticket: Ticket, lang: str) -> str:
