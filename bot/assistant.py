@@ -87,6 +87,7 @@ class Assistant:
         self.action(menu.NONE_OF_THESE, questions.none_of_these)
         self.action(menu.LANGUAGE, self._set_language)
         self.action(menu.DETAIL, self._show_detail)
+        self.action(menu.CHOICE, lambda turn, arg: [menu.out_of_range(turn.kb, turn.lang, arg)])
         self.flow(questions.RatingCommentFlow())
         self.text_hook(SmallTalk.load().reply)
 

@@ -15,6 +15,7 @@ FORWARD = "fwd"
 NONE_OF_THESE = "none"
 LANGUAGE = "lang"
 DETAIL = "det"
+CHOICE = "num"  # a typed number matching no button shown: num:<typed>:<buttons shown>
 
 
 def payload(kind: str, *parts: object) -> str:
@@ -87,3 +88,14 @@ def entry_reply(
     rows.append(tuple(back))
     text = render_entry(kb, entry, lang, details)
     return Reply(text, tuple(rows), {"intent": entry.id})
+
+
+def out_of_range(kb: KnowledgeBase, lang: str, arg: str) -> Reply:
+    """A typed number that is none of the numbered buttons: ask for one of 1–N."""
+    _typed, _, shown = arg.partition(":")
+    count = int(shown) if shown.isdecimal() else 0
+    if count < 1:
+        return main_menu(kb, lang)
+    if count == 1:
+        return Reply(say(kb, "choice.one", lang))
+    return Reply(say(kb, "choice.range", lang, count=str(count)))

@@ -7,17 +7,26 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.assistant import Assistant
+from bot.menu import CHOICE, payload
 from bot.messages import Button, Inbound, Reply
 
 CHANNEL = "console"
 QUIT = {"/quit", "/exit", "quit", "exit", "thoat", "thoát"}
+CHOICE_DIGITS = 2  # a longer number (a phone number, a year) is text, not a slip
 
 
 def parse(line: str, user: str, buttons: list[Button]) -> Inbound:
-    """Turn a typed line into an Inbound: a number picks a button, /x is a command."""
+    """Turn a typed line into an Inbound: a number picks a button, /x is a command.
+
+    A short number that is not one of the buttons shown ("7" under three, "0") becomes a
+    `num:` payload, so the core asks for 1–N instead of taking it for a question.
+    """
     text = line.strip()
-    if text.isdigit() and 1 <= int(text) <= len(buttons):
-        return Inbound(CHANNEL, user, payload=buttons[int(text) - 1].payload)
+    if text.isdecimal() and buttons:
+        if 1 <= int(text) <= len(buttons):
+            return Inbound(CHANNEL, user, payload=buttons[int(text) - 1].payload)
+        if len(text) <= CHOICE_DIGITS:
+            return Inbound(CHANNEL, user, payload=payload(CHOICE, int(text), len(buttons)))
     if text.startswith("/") and len(text) > 1:
         name, _, args = text[1:].partition(" ")
         return Inbound(CHANNEL, user, command=name.split("@")[0], args=args.strip())
@@ -59,7 +68,10 @@ def run_console(
             break
         if not line.strip():
             continue
-        text, buttons = render(assistant.handle(parse(line, user, buttons)))
+        inbound = parse(line, user, buttons)
+        text, shown = render(assistant.handle(inbound))
+        slip = (inbound.payload or "").startswith(f"{CHOICE}:")
+        buttons = buttons if slip else shown  # after a slip the same numbers still work
         out.write(text + "\n")
         out.flush()
         if after_turn is not None:
