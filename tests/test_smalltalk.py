@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
+from bot.clock import FrozenClock, use
+from bot.feedback.reports import build_report
 from bot.messages import Inbound, Reply
 from bot.models import MessageLog, UnansweredQuestion
 from bot.runtime import Services
@@ -125,3 +129,21 @@ def test_neutral_words_follow_the_chosen_language(services: Services) -> None:
 def test_punctuation_alone_is_still_asked_for_words(services: Services) -> None:
     [reply] = ask(services, "???")
     assert "nhập câu hỏi bằng chữ" in reply.text
+
+
+def test_the_report_counts_only_real_unanswered_questions(services: Services) -> None:
+    at = dt.datetime(2026, 12, 31, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    with use(FrozenClock(at)):
+        for text in (
+            "cảm ơn cháu nhé",
+            "thanks",
+            "ok",
+            "haha",
+            "🙏",
+            "tối nay đội tuyển đá mấy giờ",
+        ):
+            ask(services, text)
+        with services.sessions() as session:
+            report = build_report(session, at.date(), at.date(), at.date())
+    rows = report.table("Câu hỏi chưa trả lời").rows
+    assert rows == [["tối nay đội tuyển đá mấy giờ", 1, 0]]

@@ -105,7 +105,10 @@ class Grievances:
         spans: list[tuple[int, int]] = []
         per_category: dict[str, float] = {}
         score = 0.0
+        padded = f" {' '.join(words)} "
         for cue, category, weight in self.cues:
+            if f" {cue} " not in padded:  # cheap test first: most cues are absent
+                continue
             size = len(cue.split())
             starts = [
                 i for i in range(len(words) - size + 1) if " ".join(words[i : i + size]) == cue
