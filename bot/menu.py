@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.callbacks import number
 from bot.feedback import offers
 from bot.messages import Button, Reply
 from bot.render import answer_language, available_details, render_entry, say, title
@@ -16,6 +17,7 @@ NONE_OF_THESE = "none"
 LANGUAGE = "lang"
 DETAIL = "det"
 CHOICE = "num"  # a typed number matching no button shown: num:<typed>:<buttons shown>
+MAX_CHOICES = 99
 
 
 def payload(kind: str, *parts: object) -> str:
@@ -93,8 +95,8 @@ def entry_reply(
 def out_of_range(kb: KnowledgeBase, lang: str, arg: str) -> Reply:
     """A typed number that is none of the numbered buttons: ask for one of 1–N."""
     _typed, _, shown = arg.partition(":")
-    count = int(shown) if shown.isdecimal() else 0
-    if count < 1:
+    count = number(shown, 1, MAX_CHOICES)
+    if count is None:
         return main_menu(kb, lang)
     if count == 1:
         return Reply(say(kb, "choice.one", lang))

@@ -7,26 +7,27 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.assistant import Assistant
-from bot.menu import CHOICE, payload
+from bot.callbacks import number
+from bot.menu import CHOICE, MAX_CHOICES, payload
 from bot.messages import Button, Inbound, Reply
 
 CHANNEL = "console"
 QUIT = {"/quit", "/exit", "quit", "exit", "thoat", "thoát"}
-CHOICE_DIGITS = 2  # a longer number (a phone number, a year) is text, not a slip
 
 
 def parse(line: str, user: str, buttons: list[Button]) -> Inbound:
     """Turn a typed line into an Inbound: a number picks a button, /x is a command.
 
     A short number that is not one of the buttons shown ("7" under three, "0") becomes a
-    `num:` payload, so the core asks for 1–N instead of taking it for a question.
+    `num:` payload, so the core asks for 1–N instead of taking it for a question; a longer
+    one (a phone number, a year) stays text.
     """
     text = line.strip()
-    if text.isdecimal() and buttons:
-        if 1 <= int(text) <= len(buttons):
-            return Inbound(CHANNEL, user, payload=buttons[int(text) - 1].payload)
-        if len(text) <= CHOICE_DIGITS:
-            return Inbound(CHANNEL, user, payload=payload(CHOICE, int(text), len(buttons)))
+    choice = number(text, 0, MAX_CHOICES) if buttons else None
+    if choice is not None and 1 <= choice <= len(buttons):
+        return Inbound(CHANNEL, user, payload=buttons[choice - 1].payload)
+    if choice is not None:
+        return Inbound(CHANNEL, user, payload=payload(CHOICE, choice, len(buttons)))
     if text.startswith("/") and len(text) > 1:
         name, _, args = text[1:].partition(" ")
         return Inbound(CHANNEL, user, command=name.split("@")[0], args=args.strip())

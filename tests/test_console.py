@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.messages import Button
+import pytest
+
+from bot.messages import Button, Inbound
 from bot.runtime import Services
 from handlers.console import parse, run_console
 
@@ -58,7 +60,15 @@ def test_a_number_with_no_buttons_shown_is_still_text() -> None:
     assert (inbound.text, inbound.payload) == ("7", None)
     phone = parse("0912345678", "alice", [Button("Bỏ qua", "pa:skip")])
     assert (phone.text, phone.payload) == ("0912345678", None)
-    assert parse("²", "alice", [Button("Bỏ qua", "pa:skip")]).text == "²"
+    for odd in ("²", "１", "-1", "2026"):
+        assert parse(odd, "alice", [Button("Bỏ qua", "pa:skip")]).text == odd
+
+
+@pytest.mark.parametrize("forged", ["num:7:²", "num:7:0", "num:7:" + "9" * 23, "num:", "num:7:x"])
+def test_a_forged_slip_payload_shows_the_menu(services: Services, forged: str) -> None:
+    [reply] = services.assistant.handle(Inbound("console", "u1", payload=forged))
+    assert reply.text
+    assert reply.buttons
 
 
 def test_one_english_question_does_not_flip_the_menus(services: Services) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from bot.callbacks import record_id
 from bot.feedback.config import CATEGORIES
 from bot.feedback.draft import MAX_DESCRIPTION, Draft, preview
 from bot.feedback.intake import Intake
@@ -166,7 +167,8 @@ class Offer:
         """`grv:file:<log id>:<category>` starts the draft; `grv:ask:<log id>` answers it."""
         verb, _, rest = arg.partition(":")
         ref, _, category = rest.partition(":")
-        logged = turn.session.get(MessageLog, int(ref)) if ref.isdigit() else None
+        logged_id = record_id(ref)
+        logged = turn.session.get(MessageLog, logged_id) if logged_id else None
         if logged is None or logged.contact_id != turn.contact.id or logged.band != BAND:
             return [
                 Reply(say(turn.kb, "grievance.gone", turn.lang), (home_row(turn.kb, turn.lang),))

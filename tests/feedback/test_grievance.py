@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.feedback.grievance import Grievances
 from bot.feedback.models import Ticket
+from bot.messages import Inbound
 from bot.models import UnansweredQuestion
 from bot.runtime import Services
 from knowledge.loader import load
@@ -144,3 +145,24 @@ def test_someone_else_cannot_file_my_complaint(app: Services) -> None:
     intruder.buttons = an.buttons
     intruder.press("Gửi thành phản ánh")
     assert "không còn để gửi" in intruder.last
+
+
+@pytest.mark.parametrize(
+    "forged", ["grv:file:²:thai_do", "grv:file:" + "9" * 23 + ":x", "grv:ask:"]
+)
+def test_forged_grievance_buttons_get_a_polite_reply(app: Services, forged: str) -> None:
+    [reply] = app.assistant.handle(Inbound("console", "u1", payload=forged))
+    assert reply.text.startswith(("Nội dung này không còn để gửi", "Nút này không còn dùng được"))
+
+
+def test_an_unknown_category_in_the_button_files_as_other(app: Services) -> None:
+    chat = Chat(app, "an")
+    chat.type("cán bộ quát tháo dân")
+    file_button = next(b for b in chat.buttons if b.payload.startswith("grv:file:"))
+    forged = file_button.payload.rsplit(":", 1)[0] + ":zzz"
+    app.assistant.handle(Inbound("console", "an", payload=forged))
+    chat.type("Thôn 3")
+    chat.press("Không để lại")
+    chat.press("Gửi")
+    with app.sessions() as session:
+        assert session.scalars(select(Ticket.category)).one() == "khac"
