@@ -9,11 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import menu, questions
+from bot.callbacks import split_payload
 from bot.contacts import upsert_contact
 from bot.messages import Button, Inbound, Reply
 from bot.models import Contact, ProcessedUpdate, utcnow
 from bot.render import DETAILS, say
 from bot.sqlutil import insert_unless_exists
+from bot.textclean import clean, clean_inbound
 from bot.texts import LANGUAGE_NAMES, LANGUAGES
 from bot.turn import Flow, Handler, Turn
 from knowledge.matcher import Matcher
@@ -98,8 +100,11 @@ class Assistant:
         """Like `handle`, but a platform update id seen before returns None (a webhook retry).
 
         The id is recorded in the same transaction as the handling, so an update whose handling
-        failed is not marked as processed and its redelivery is handled.
+        failed is not marked as processed and its redelivery is handled. Text no database can
+        store (NUL, lone surrogates) is removed first, whatever the channel.
         """
+        inbound = clean_inbound(inbound)
+        update_id = None if update_id is None else clean(update_id)
         for attempt in (1, 2):
             try:
                 with self.sessions.begin() as session:
@@ -131,9 +136,12 @@ class Assistant:
         contact = upsert_contact(session, inbound)
         turn = Turn(session, contact, inbound, self.kb, self._language(contact, inbound))
         if inbound.payload:
-            kind, _, arg = inbound.payload.partition(":")
-            action = self.actions.get(kind)
-            return action(turn, arg) if action else [menu.main_menu(self.kb, turn.lang)]
+            parsed = split_payload(inbound.payload)
+            action = self.actions.get(parsed[0]) if parsed else None
+            if parsed is None or action is None:  # forged, or a button of an older version
+                notice = say(self.kb, "button.unknown", turn.lang)
+                return [menu.main_menu(self.kb, turn.lang, notice)]
+            return action(turn, parsed[1])
         if inbound.command:
             handler = self.commands.get(inbound.command.lower())
             if handler is None:

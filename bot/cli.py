@@ -124,7 +124,9 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import build_matcher
     from knowledge.calibration import calibrate
 
-    print(json.dumps(calibrate(build_matcher(settings), load_devset(Path(args.file))), indent=2))
+    items = [item for file in args.file for item in load_devset(Path(file))]
+    refit = not args.confidence_only
+    print(json.dumps(calibrate(build_matcher(settings), items, refit_ranking=refit), indent=2))
     return 0
 
 
@@ -185,7 +187,10 @@ def parser() -> argparse.ArgumentParser:
     ev.set_defaults(run=_eval)
 
     cal = sub.add_parser("calibrate", help="refit the matcher's scoring models on a labelled file")
-    cal.add_argument("file")
+    cal.add_argument("file", nargs="+")
+    cal.add_argument(
+        "--confidence-only", action="store_true", help="keep the ranking weights, refit confidence"
+    )
     cal.set_defaults(run=_calibrate)
 
     bench = sub.add_parser("bench", help="matcher speed and memory at several sizes")

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     flood_messages: int = 8
     flood_seconds: float = 10.0
+    # Shared state of several workers (flood control, send rate, alert limit): Redis when
+    # set, else the PostgreSQL database; SQLite keeps it in the one process.
+    redis_url: SecretStr | None = None
 
     def thresholds(self) -> Thresholds:
         """Matcher thresholds from these settings."""

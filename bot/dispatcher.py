@@ -1,16 +1,21 @@
 """Deliver the outbox through each channel's Sender: throttled, retried, crash-safe.
 
-Delivery is at-least-once. A row is claimed with a lease (PostgreSQL: `FOR UPDATE SKIP
+Delivery is at-least-once. A row is claimed with a short lease (PostgreSQL: `FOR UPDATE SKIP
 LOCKED`, so several dispatchers never take the same row; SQLite: writes are serialised, so the
 claiming UPDATE alone is enough), the lease is committed, the row is sent *outside* any
-transaction, and only after the sender returns is it marked `sent`. A dispatcher that dies
-after claiming leaves rows that are claimed again once their lease expires. The one window left
-is a crash after the platform accepted a message and before our `sent` commit: that message is
-sent again. Each reply carries `meta["outbox_key"]` (the row's idempotency key) so a platform
-or sender that can deduplicate does; Telegram cannot, so there one repeat is possible.
+transaction, and only after the sender returns is it marked `sent`. The lease is seconds long
+and renewed while the dispatcher is still sending, so the rows of a dispatcher that died are
+taken by another within one lease. A row of several replies sends them one by one and commits
+`parts_sent` after each, so a retry after a crash sends only the replies not yet sent.
+
+The one window left is a crash after the platform accepted a message and before its commit:
+that one message is sent again. Each reply carries `meta["outbox_key"]` so a platform or
+sender that can deduplicate does; Telegram cannot, so there one repeat is possible.
 
 Only the head of each recipient's queue is claimed, so a citizen receives "being handled",
-"answered" and "please rate" in the order they were written, even across retries.
+"answered" and "please rate" in the order they were written, even across retries. The send
+rate is booked in a `SendRate` shared by every dispatcher of every worker, so N workers
+together stay under one bot token's limit.
 """
 
 from __future__ import annotations
@@ -18,36 +23,45 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import enum
 import logging
-import uuid
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot import outbox_rows
 from bot.delivery import DeliveryError, Sender
-from bot.messages import Reply
-from bot.models import Contact, utcnow
-from bot.outbox import BLOCKED, FAILED, PENDING, SENT, OutboxMessage, load_replies
-from bot.sqlutil import rowcount
+from bot.models import utcnow
+from bot.outbox import BLOCKED, FAILED, PENDING
+from bot.outbox_rows import Claimed
+from bot.shared.memory import MemoryRate
+from bot.shared.protocols import SendRate
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 Job = Callable[[Session, dt.datetime], object]
+LEASE = dt.timedelta(seconds=30)
+
+__all__ = ["LEASE", "Claimed", "Dispatcher"]
 
 
-@dataclass(frozen=True)
-class Claimed:
-    """One outbox row this dispatcher holds a lease on."""
+class Outcome(enum.Enum):
+    """What became of one row."""
 
-    id: int
-    channel: str
-    recipient: str
-    replies: list[Reply]
-    attempts: int
-    lease_until: dt.datetime
+    SENT = "sent"
+    FAILED = "failed"  # recorded; go on with the next row
+    PAUSE = "pause"  # the platform asked us to wait: stop this channel for now
+    LOST = "lost"  # our lease ran out: another dispatcher may own the rest
+
+
+@dataclass
+class Lease:
+    """The lease shared by every row of one claim."""
+
     token: str
+    until: dt.datetime
 
 
 class Dispatcher:
@@ -58,13 +72,16 @@ class Dispatcher:
         sessions: sessionmaker[Session],
         senders: Mapping[str, Sender],
         *,
-        lease: dt.timedelta = dt.timedelta(minutes=5),
+        lease: dt.timedelta = LEASE,
         max_attempts: int = 8,
         batch: int = 50,
         backoff: dt.timedelta = dt.timedelta(seconds=10),
         max_backoff: dt.timedelta = dt.timedelta(hours=1),
         clock: Clock = utcnow,
         jobs: Sequence[Job] = (),
+        rate: SendRate | None = None,
+        wall: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.sessions = sessions
         self.senders = dict(senders)
@@ -72,7 +89,8 @@ class Dispatcher:
         self.backoff, self.max_backoff = backoff, max_backoff
         self.clock = clock
         self.jobs = list(jobs)
-        self._next_slot: dict[str, float] = {}  # channel -> loop time of the next allowed send
+        self.rate: SendRate = rate or MemoryRate()
+        self.wall, self.sleep = wall, sleep
         self._paused_until: dict[str, dt.datetime] = {}  # channel -> after a 429
 
     # -- claiming --------------------------------------------------------------------------
@@ -82,63 +100,7 @@ class Dispatcher:
         channels = [c for c in self.senders if self._paused_until.get(c, now) <= now]
         if not channels:
             return []
-        earlier = aliased(OutboxMessage)
-        head_of_queue = (
-            ~select(earlier.id)
-            .where(
-                earlier.channel == OutboxMessage.channel,
-                earlier.recipient == OutboxMessage.recipient,
-                earlier.status == PENDING,
-                earlier.id < OutboxMessage.id,
-            )
-            .exists()
-        )
-        due = (
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.status == PENDING,
-                OutboxMessage.channel.in_(channels),
-                OutboxMessage.next_attempt_at <= now,
-                (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),
-                head_of_queue,
-            )
-            .order_by(OutboxMessage.id)
-            .limit(self.batch)
-            .with_for_update(skip_locked=True, of=OutboxMessage)  # not rendered on SQLite
-        )
-        lease_until, token = now + self.lease, uuid.uuid4().hex
-        with self.sessions.begin() as session:
-            ids = list(session.scalars(due))
-            if not ids:
-                return []
-            # The conditions are repeated so the UPDATE itself decides on SQLite, where the
-            # SELECT above ran before the write lock was taken.
-            session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id.in_(ids),
-                    OutboxMessage.status == PENDING,
-                    (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),
-                )
-                .values(lease_until=lease_until, claim_token=token)
-            )
-            rows = session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token)
-                .order_by(OutboxMessage.id)
-            ).all()
-            return [
-                Claimed(
-                    r.id,
-                    r.channel,
-                    r.recipient,
-                    load_replies(r.payload),
-                    r.attempts,
-                    lease_until,
-                    token,
-                )
-                for r in rows
-            ]
+        return outbox_rows.claim(self.sessions, channels, now, self.lease, self.batch)
 
     # -- one pass --------------------------------------------------------------------------
     async def run_once(self) -> int:
@@ -181,99 +143,79 @@ class Dispatcher:
     # -- sending ---------------------------------------------------------------------------
     async def _deliver_channel(self, channel: str, rows: list[Claimed]) -> int:
         sender = self.senders[channel]
+        lease = Lease(rows[0].token, rows[0].lease_until)
         sent = 0
         for index, row in enumerate(rows):
-            await self._throttle(channel, sender.rate_per_second)
-            if self.clock() >= row.lease_until:  # too slow: another dispatcher may own it now
-                await asyncio.to_thread(self._release, rows[index:])
+            outcome = await self._deliver_row(sender, row, lease)
+            if outcome is Outcome.SENT:
+                sent += 1
+            elif outcome in (Outcome.PAUSE, Outcome.LOST):
+                # A paused row has its own retry time; a lost one was not sent and goes back too
+                # (release only touches rows still carrying our claim token).
+                rest = rows[index + 1 :] if outcome is Outcome.PAUSE else rows[index:]
+                await asyncio.to_thread(outbox_rows.release, self.sessions, rest)
                 break
-            try:
-                await sender.send(row.recipient, row.replies)
-            except DeliveryError as error:
-                await asyncio.to_thread(self._failed, row, error)
-                if error.retry_after is not None:
-                    pause = dt.timedelta(seconds=error.retry_after)
-                    self._paused_until[channel] = self.clock() + pause
-                    await asyncio.to_thread(self._release, rows[index + 1 :])
-                    break
-                continue
-            except Exception as error:  # a sender bug: keep the row, retry later
-                log.exception("sender for %s raised unexpectedly", channel)
-                await asyncio.to_thread(self._failed, row, DeliveryError(repr(error)))
-                continue
-            await asyncio.to_thread(self._mark_sent, row)
-            sent += 1
         return sent
 
-    async def _throttle(self, channel: str, rate: float) -> None:
-        loop = asyncio.get_running_loop()
-        wait = self._next_slot.get(channel, 0.0) - loop.time()
+    async def _deliver_row(self, sender: Sender, row: Claimed, lease: Lease) -> Outcome:
+        for part in range(row.parts_sent, len(row.replies)):
+            await self._throttle(sender)
+            if not await self._hold(lease):
+                return Outcome.LOST
+            try:
+                await sender.send(row.recipient, [row.replies[part]])
+            except DeliveryError as error:
+                await asyncio.to_thread(self._failed, sender.channel, row, error)
+                return Outcome.FAILED if error.retry_after is None else Outcome.PAUSE
+            except Exception as error:  # a sender bug: keep the row, retry later
+                log.exception("sender for %s raised unexpectedly", sender.channel)
+                failure = DeliveryError(repr(error))
+                await asyncio.to_thread(self._failed, sender.channel, row, failure)
+                return Outcome.FAILED
+            if part + 1 < len(row.replies):
+                until = self.clock() + self.lease
+                kept = await asyncio.to_thread(
+                    outbox_rows.record_part, self.sessions, row, part + 1, until
+                )
+                if not kept:
+                    return Outcome.LOST
+                lease.until = until
+        await asyncio.to_thread(outbox_rows.mark_sent, self.sessions, row, self.clock())
+        return Outcome.SENT
+
+    async def _hold(self, lease: Lease) -> bool:
+        """Whether the lease still holds, renewed first when half of it has gone."""
+        now = self.clock()
+        if now >= lease.until:  # too slow: another dispatcher may own these rows now
+            return False
+        if lease.until - now < self.lease / 2:
+            until = now + self.lease
+            await asyncio.to_thread(outbox_rows.renew, self.sessions, lease.token, until)
+            lease.until = until
+        return True
+
+    async def _throttle(self, sender: Sender) -> None:
+        rate = sender.rate_per_second
+        if rate <= 0:
+            return
+        key = f"send:{sender.channel}"
+        wait = await asyncio.to_thread(self.rate.reserve, key, rate, self.wall())
         if wait > 0:
-            await asyncio.sleep(wait)
-        self._next_slot[channel] = loop.time() + (1.0 / rate if rate > 0 else 0.0)
+            await self.sleep(wait)
 
     # -- recording outcomes ----------------------------------------------------------------
-    @staticmethod
-    def _owned(row: Claimed) -> ColumnElement[bool]:
-        return and_(
-            OutboxMessage.id == row.id,
-            OutboxMessage.claim_token == row.token,
-            OutboxMessage.status == PENDING,
-        )
-
-    def _mark_sent(self, row: Claimed) -> None:
-        with self.sessions.begin() as session:
-            done = session.execute(
-                update(OutboxMessage)
-                .where(self._owned(row))
-                .values(
-                    status=SENT,
-                    sent_at=self.clock(),
-                    attempts=OutboxMessage.attempts + 1,
-                    lease_until=None,
-                    last_error=None,
-                )
-            )
-            if rowcount(done) != 1:
-                log.warning("outbox row %s was reclaimed while being sent", row.id)
-
-    def _failed(self, row: Claimed, error: DeliveryError) -> None:
+    def _failed(self, channel: str, row: Claimed, error: DeliveryError) -> None:
         attempts = row.attempts + 1
         now = self.clock()
         if error.permanent:
             status, when = BLOCKED, now
         elif error.retry_after is not None:
             status, when = PENDING, now + dt.timedelta(seconds=error.retry_after)
+            self._paused_until[channel] = when
         elif attempts >= self.max_attempts:
             status, when = FAILED, now
         else:
             delay = min(self.backoff * 2 ** (attempts - 1), self.max_backoff)
             status, when = PENDING, now + delay
         log.warning("outbox row %s to %s: %s -> %s", row.id, row.channel, error, status)
-        with self.sessions.begin() as session:
-            session.execute(
-                update(OutboxMessage)
-                .where(self._owned(row))
-                .values(
-                    status=status,
-                    attempts=attempts,
-                    next_attempt_at=when,
-                    lease_until=None,
-                    last_error=str(error)[:2000],
-                )
-            )
-            if status == BLOCKED:
-                session.execute(
-                    update(Contact)
-                    .where(Contact.channel == row.channel, Contact.external_id == row.recipient)
-                    .values(blocked=True)
-                )
-
-    def _release(self, rows: list[Claimed]) -> None:
-        if not rows:
-            return
-        with self.sessions.begin() as session:
-            for row in rows:
-                session.execute(
-                    update(OutboxMessage).where(self._owned(row)).values(lease_until=None)
-                )
+        outbox_rows.mark_failed(self.sessions, row, error, status, when)

@@ -43,6 +43,8 @@ class OutboxMessage(Base):
     payload: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Replies of this row already delivered: a retry after a crash sends only the rest.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     lease_until: Mapped[dt.datetime | None] = mapped_column()
     claim_token: Mapped[str | None] = mapped_column(String(32))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot import variants
 from bot.answers import asked_details, decline_text
+from bot.callbacks import record_id
 from bot.menu import ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
 from bot.messages import Button, Reply
 from bot.models import AnswerRating, DialogueState, MessageLog, UnansweredQuestion, utcnow
@@ -36,6 +38,11 @@ def answer_question(turn: Turn, matcher: Matcher) -> list[Reply]:
     match = matcher.match(turn.inbound.text)
     logged = log_question(turn, match)
     kb, lang = turn.kb, turn.lang
+    if match.band == "answer" and match.intent and match.variant:
+        entry = kb.entries[match.intent]
+        variant = variants.find(entry, match.variant)
+        if variant is not None:
+            return [variants.variant_reply(kb, entry, variant, lang)]
     if match.band == "answer" and match.intent:
         details = asked_details(match.query)
         return [entry_reply(kb, kb.entries[match.intent], lang, str(logged.id), details)]
@@ -72,7 +79,8 @@ def decline(turn: Turn, match: Match, logged: MessageLog) -> Reply:
 
 def none_of_these(turn: Turn, arg: str) -> list[Reply]:
     """The citizen rejected every suggestion: decline the logged question."""
-    logged = turn.session.get(MessageLog, int(arg)) if arg.isdigit() else None
+    logged_id = record_id(arg)
+    logged = turn.session.get(MessageLog, logged_id) if logged_id else None
     if logged is None or logged.contact_id != turn.contact.id:
         return [Reply(say(turn.kb, "forward.nothing", turn.lang))]
     logged.band = "decline"
@@ -82,7 +90,8 @@ def none_of_these(turn: Turn, arg: str) -> list[Reply]:
 
 def forward(turn: Turn, arg: str) -> list[Reply]:
     """The citizen agreed to send an unanswered question to staff."""
-    question = turn.session.get(UnansweredQuestion, int(arg)) if arg.isdigit() else None
+    question_id = record_id(arg)
+    question = turn.session.get(UnansweredQuestion, question_id) if question_id else None
     if question is None or question.contact_id != turn.contact.id:
         return [Reply(say(turn.kb, "forward.nothing", turn.lang))]
     if not question.forwarded:
@@ -96,7 +105,8 @@ def rate(turn: Turn, arg: str) -> list[Reply]:
     ref, _, verdict = rest.partition(":")
     if intent not in turn.kb.entries or verdict not in ("up", "down"):
         return []
-    message = turn.session.get(MessageLog, int(ref)) if ref.isdigit() else None
+    message_id = record_id(ref)
+    message = turn.session.get(MessageLog, message_id) if message_id else None
     if message is not None and message.contact_id != turn.contact.id:
         message = None
     rating = AnswerRating(

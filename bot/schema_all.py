@@ -7,7 +7,8 @@ module imports them all. (Kept out of bot/models.py to avoid circular imports.)
 from __future__ import annotations
 
 import bot.feedback.models
-import bot.outbox  # noqa: F401
+import bot.outbox
+import bot.shared.models  # noqa: F401
 from bot.models import Base
 
 metadata = Base.metadata

@@ -86,6 +86,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown_command": "Tôi không hiểu lệnh này. Gõ /help để xem các lệnh.",
         "flood": "Ông/Bà gửi tin hơi nhanh, vui lòng đợi vài giây rồi gửi tiếp.",
         "error": "Xin lỗi Ông/Bà, hệ thống đang gặp sự cố. Ông/Bà vui lòng thử lại sau ít phút.",
+        "button.unknown": "Nút này không còn dùng được. Ông/Bà vui lòng chọn lại trong danh mục dưới đây.",
     },
     "en": {
         "documents": "📄 Documents:",
@@ -158,6 +159,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown_command": "I do not know that command. Send /help to see the commands.",
         "flood": "You are sending messages quickly; please wait a few seconds.",
         "error": "Sorry, something went wrong on our side. Please try again in a few minutes.",
+        "button.unknown": "This button is no longer valid. Please choose again from the menu below.",
     },
 }
 

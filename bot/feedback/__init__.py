@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.delivery import Sender
     from bot.dispatcher import Dispatcher
     from bot.feedback.config import FeedbackConfig
+    from bot.shared.backends import SharedState
 
 
 def install(
@@ -73,23 +74,32 @@ def make_dispatcher(
     settings: Settings,
     senders: Mapping[str, Sender],
     config: FeedbackConfig | None = None,
+    shared: SharedState | None = None,
 ) -> Dispatcher:
-    """The outbox dispatcher with the feedback settings and, when STAFF_CHAT_ID is set, the
-    daily digest job. Run `await make_dispatcher(...).run_forever()` as a background task."""
+    """The outbox dispatcher with the feedback settings, the send rate shared by all workers,
+    and the periodic jobs (the daily digest when STAFF_CHAT_ID is set, pruning), each run by
+    one worker per period. Run `await make_dispatcher(...).run_forever()` as a task."""
     import datetime as dt
 
-    from bot.dispatcher import Dispatcher
+    from bot.dispatcher import Dispatcher, Job
     from bot.feedback.config import FeedbackConfig
     from bot.feedback.digest import DailyDigest
+    from bot.shared.backends import build_shared
+    from bot.shared.jobs import once_per_period
+    from bot.shared.pruning import PruneSharedState
 
     config = config or FeedbackConfig()
-    jobs = []
+    if shared is None:
+        redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+        shared = build_shared(sessions.kw["bind"], redis_url)
+    jobs: list[Job] = [once_per_period(PruneSharedState())]
     if settings.staff_chat_id is not None:
-        jobs.append(DailyDigest(settings.staff_chat_id, config.digest_hour))
+        jobs.append(once_per_period(DailyDigest(settings.staff_chat_id, config.digest_hour)))
     return Dispatcher(
         sessions,
         senders,
         lease=dt.timedelta(seconds=config.outbox_lease_seconds),
         max_attempts=config.outbox_max_attempts,
         jobs=jobs,
+        rate=shared.rate,
     )

@@ -35,7 +35,7 @@ class FeedbackConfig(BaseSettings):
     )
     default_handling_days: int = Field(default=10, ge=1)
     digest_hour: int = Field(default=8, ge=0, le=23)
-    outbox_lease_seconds: int = Field(default=300, ge=10)
+    outbox_lease_seconds: int = Field(default=30, ge=5)  # renewed while sending
     outbox_max_attempts: int = Field(default=8, ge=1)
 
     @property

@@ -71,13 +71,25 @@ def enqueue_digest(session: Session, staff_chat_id: int, today: dt.date) -> bool
 
 
 class DailyDigest:
-    """A dispatcher job: from `hour` (office time) on, queue the day's digest once."""
+    """A dispatcher job: from `hour` (office time) on, queue the day's digest once.
+
+    Its `period` is the office day, so with `bot.shared.jobs.once_per_period` one worker of
+    many builds it; the outbox key still makes a second digest of one day impossible.
+    """
+
+    name = "digest"
 
     def __init__(self, staff_chat_id: int, hour: int) -> None:
         self.staff_chat_id, self.hour = staff_chat_id, hour
 
-    def __call__(self, session: Session, now: dt.datetime) -> object:
+    def period(self, now: dt.datetime) -> str | None:
+        """The office day when the digest is due (working days from `hour` on), else None."""
         local = now.astimezone(OFFICE_TZ)
         if local.hour < self.hour or local.weekday() >= 5:
+            return None
+        return local.date().isoformat()
+
+    def __call__(self, session: Session, now: dt.datetime) -> object:
+        if self.period(now) is None:
             return False
-        return enqueue_digest(session, self.staff_chat_id, local.date())
+        return enqueue_digest(session, self.staff_chat_id, now.astimezone(OFFICE_TZ).date())

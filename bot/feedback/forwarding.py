@@ -3,6 +3,7 @@ the staff group, is answered through the outbox and can be tracked like any feed
 
 from __future__ import annotations
 
+from bot.callbacks import record_id
 from bot.feedback.config import QUESTION, FeedbackConfig
 from bot.feedback.draft import Draft
 from bot.feedback.filing import open_ticket
@@ -22,7 +23,8 @@ class Forwarding:
         self.staff_chat_id = staff_chat_id
 
     def __call__(self, turn: Turn, arg: str) -> list[Reply]:
-        question = turn.session.get(UnansweredQuestion, int(arg)) if arg.isdigit() else None
+        question_id = record_id(arg)
+        question = turn.session.get(UnansweredQuestion, question_id) if question_id else None
         if question is None or question.contact_id != turn.contact.id:
             return [Reply(core_say(turn.kb, "forward.nothing", turn.lang))]
         if question.forwarded:  # pressed twice: one ticket is enough

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import update
 
+from bot.callbacks import number, record_id
 from bot.feedback.models import Ticket, TicketEvent
 from bot.feedback.texts import say
 from bot.messages import Button, Reply
@@ -25,8 +26,8 @@ def prompt(kb: KnowledgeBase, ticket: Ticket, lang: str) -> Reply:
     return Reply(say(kb, "rate.ask", lang, code=ticket.code), (row,))
 
 
-def _own_ticket(turn: Turn, ticket_id: str) -> Ticket | None:
-    ticket = turn.session.get(Ticket, int(ticket_id)) if ticket_id.isdigit() else None
+def _own_ticket(turn: Turn, ticket_id: int | None) -> Ticket | None:
+    ticket = turn.session.get(Ticket, ticket_id) if ticket_id is not None else None
     return ticket if ticket is not None and ticket.contact_id == turn.contact.id else None
 
 
@@ -46,24 +47,25 @@ def _event(turn: Turn, ticket: Ticket, action: str, note: str) -> None:
 
 def rate(turn: Turn, arg: str) -> list[Reply]:
     """`sat:<ticket id>:<1-5>`: store the rating, then invite an optional comment."""
-    ticket_id, _, score = arg.partition(":")
-    ticket = _own_ticket(turn, ticket_id)
-    if ticket is None or not score.isdigit() or int(score) not in SCORES:
+    ticket_id, _, score_text = arg.partition(":")
+    score = number(score_text, SCORES.start, SCORES.stop - 1)
+    ticket = _own_ticket(turn, record_id(ticket_id)) if score is not None else None
+    if ticket is None or score is None:
         return [Reply(say(turn.kb, "rate.not_yours", turn.lang))]
     # Only the rating columns are written and the version is left alone: a rating never
     # conflicts with what staff are doing to the ticket.
     turn.session.execute(
         update(Ticket)
         .where(Ticket.id == ticket.id)
-        .values(rating=int(score), rated_at=utcnow())
+        .values(rating=score, rated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    _event(turn, ticket, "rated", score)
+    _event(turn, ticket, "rated", str(score))
     current = turn.state()
     if current is not None and current.flow != FLOW:  # never overwrite a draft in progress
-        return [Reply(say(turn.kb, "rate.thanks_only", turn.lang, rating=score))]
+        return [Reply(say(turn.kb, "rate.thanks_only", turn.lang, rating=str(score)))]
     turn.set_state(FLOW, "comment", {"ticket_id": ticket.id}, COMMENT_TTL)
-    return [Reply(say(turn.kb, "rate.thanks", turn.lang, rating=score))]
+    return [Reply(say(turn.kb, "rate.thanks", turn.lang, rating=str(score)))]
 
 
 class CommentFlow:
@@ -77,7 +79,7 @@ class CommentFlow:
         if not comment:
             return None
         turn.clear_state()
-        ticket = _own_ticket(turn, str(state.data.get("ticket_id", "")))
+        ticket = _own_ticket(turn, record_id(str(state.data.get("ticket_id", ""))))
         if ticket is None:
             return None
         turn.session.execute(

@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from bot.callbacks import number, record_id
 from bot.feedback import cards
 from bot.feedback.codes import split_code
 from bot.feedback.models import Staff, Ticket
@@ -128,17 +129,18 @@ class StaffDesk:
         if verb == "inbox":
             kind = rest if rest in cards.FILTERS else "open"
             return [cards.inbox(turn.session, staff, kind, local_date(utcnow()), turn.lang)]
-        ticket_id, _, version = rest.partition(":")
-        ticket = turn.session.get(Ticket, int(ticket_id)) if ticket_id.isdigit() else None
-        if ticket is None or not version.isdigit():
-            return _say(turn, "not_found", code=ticket_id)
+        ticket_text, _, version_text = rest.partition(":")
+        ticket_id, version = record_id(ticket_text), number(version_text, 1)
+        ticket = turn.session.get(Ticket, ticket_id) if ticket_id else None
+        if ticket is None or version is None:
+            return _say(turn, "not_found", code=str(ticket_id or "?"))
         if verb == "view":
             return cards.full_view(turn.session, ticket, turn.lang)
         if verb not in TRANSITIONS:
             return _say(turn, "not_found", code=ticket.code)
         if verb in NEEDS_TEXT:
-            return self._ask_for_text(turn, ticket, int(version), verb)
-        return self._perform(turn, staff, ticket, int(version), verb, "")
+            return self._ask_for_text(turn, ticket, version, verb)
+        return self._perform(turn, staff, ticket, version, verb, "")
 
     def _ask_for_text(self, turn: Turn, ticket: Ticket, version: int, verb: str) -> list[Reply]:
         if ticket.version != version:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 
+import pytest
 from sqlalchemy import select
 
 from bot.delivery import DeliveryError
@@ -156,8 +156,15 @@ def test_sending_is_throttled_per_channel_and_unknown_channels_wait(services: Se
     queue(services, *((f"u{n}", "tin") for n in range(6)))
     queue(services, ("123", "cho Telegram"), channel="telegram")
     slow = RecordingSender("console", rate_per_second=20)
-    started = time.monotonic()
-    assert asyncio.run(Dispatcher(services.sessions, {"console": slow}).run_once()) == 6
-    elapsed = time.monotonic() - started
-    assert elapsed >= 5 / 20 * 0.9  # five gaps of 1/20 s
+    wall, slept = [1_000_000.0], []
+
+    async def sleep(seconds: float) -> None:  # time passes only when the dispatcher waits
+        slept.append(seconds)
+        wall[0] += seconds
+
+    dispatcher = Dispatcher(
+        services.sessions, {"console": slow}, wall=lambda: wall[0], sleep=sleep
+    )
+    assert asyncio.run(dispatcher.run_once()) == 6
+    assert slept == pytest.approx([1 / 20] * 5)  # five gaps of 1/20 s, none before the first
     assert [r.status for r in rows(services)][-1] == "pending"  # no Telegram sender here

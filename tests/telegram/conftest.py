@@ -66,6 +66,8 @@ async def serve_bot(
     port = sock.getsockname()[1]
     token = new_token()
     settings = bot_settings(services.settings, fake, token, port, **changes)
+    if settings.staff_chat_id is not None:
+        fake.add_chat(token, settings.staff_chat_id)  # the bot was added to the staff group
     services = dataclasses.replace(services, settings=settings)
     gateway = Gateway(services, MemoryFloodGate(settings.flood_messages, settings.flood_seconds))
     channel = telegram_channel(settings, gateway, polling)

@@ -193,6 +193,7 @@ async def test_a_long_answer_is_split_cleanly_and_escaped(
 
 async def test_the_outbox_sender_maps_telegram_errors(fake_api: FakeBotApi) -> None:
     token = new_token()
+    fake_api.add_chat(token, 7001)  # a citizen who wrote to the bot before
     async with Bot(token, base_url=fake_api.base_url) as api:
         sender = TelegramSender(api)
         reply = Reply("Hồ sơ <đã> tiếp nhận & xử lý", ((Button("Xem", "menu"),),))

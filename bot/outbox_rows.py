@@ -1,0 +1,192 @@
+"""The outbox rows a dispatcher holds: claiming with a short lease, renewing it, and recording
+each outcome, always only while the row is still ours (same claim token, still pending)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from bot.delivery import DeliveryError
+from bot.messages import Reply
+from bot.models import Contact
+from bot.outbox import BLOCKED, PENDING, SENT, OutboxMessage, load_replies
+from bot.sqlutil import rowcount
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """One outbox row this dispatcher holds a lease on; `parts_sent` replies already went."""
+
+    id: int
+    channel: str
+    recipient: str
+    replies: list[Reply]
+    attempts: int
+    lease_until: dt.datetime
+    token: str
+    parts_sent: int = 0
+
+
+def _due(channels: Sequence[str], now: dt.datetime, batch: int) -> Select[int]:
+    earlier = aliased(OutboxMessage)
+    head_of_queue = (
+        ~select(earlier.id)
+        .where(
+            earlier.channel == OutboxMessage.channel,
+            earlier.recipient == OutboxMessage.recipient,
+            earlier.status == PENDING,
+            earlier.id < OutboxMessage.id,
+        )
+        .exists()
+    )
+    return (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.channel.in_(channels),
+            OutboxMessage.next_attempt_at <= now,
+            (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),
+            head_of_queue,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True, of=OutboxMessage)  # not rendered on SQLite
+    )
+
+
+def claim(
+    sessions: sessionmaker[Session],
+    channels: Sequence[str],
+    now: dt.datetime,
+    lease: dt.timedelta,
+    batch: int,
+) -> list[Claimed]:
+    """Lease up to `batch` due rows (heads of their recipient's queue) and commit the lease."""
+    lease_until, token = now + lease, uuid.uuid4().hex
+    with sessions.begin() as session:
+        ids = list(session.scalars(_due(channels, now, batch)))
+        if not ids:
+            return []
+        # The conditions are repeated so the UPDATE itself decides on SQLite, where the
+        # SELECT above ran before the write lock was taken.
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.status == PENDING,
+                (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),
+            )
+            .values(lease_until=lease_until, claim_token=token)
+        )
+        rows = session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token)
+            .order_by(OutboxMessage.id)
+        ).all()
+        return [
+            Claimed(
+                r.id,
+                r.channel,
+                r.recipient,
+                load_replies(r.payload),
+                r.attempts,
+                lease_until,
+                token,
+                r.parts_sent,
+            )
+            for r in rows
+        ]
+
+
+def owned(row: Claimed) -> ColumnElement[bool]:
+    """The row, only while this claim still holds it."""
+    return and_(
+        OutboxMessage.id == row.id,
+        OutboxMessage.claim_token == row.token,
+        OutboxMessage.status == PENDING,
+    )
+
+
+def renew(sessions: sessionmaker[Session], token: str, until: dt.datetime) -> int:
+    """Extend the lease of every row still held under `token`; how many there were."""
+    with sessions.begin() as session:
+        held = (OutboxMessage.claim_token == token) & (OutboxMessage.status == PENDING)
+        renewed = session.execute(update(OutboxMessage).where(held).values(lease_until=until))
+        return rowcount(renewed)
+
+
+def record_part(
+    sessions: sessionmaker[Session], row: Claimed, parts_sent: int, until: dt.datetime
+) -> bool:
+    """Commit that `parts_sent` replies went out (and renew the lease); False if not ours."""
+    with sessions.begin() as session:
+        done = session.execute(
+            update(OutboxMessage)
+            .where(owned(row))
+            .values(parts_sent=parts_sent, lease_until=until)
+        )
+        return rowcount(done) == 1
+
+
+def mark_sent(sessions: sessionmaker[Session], row: Claimed, now: dt.datetime) -> None:
+    """The whole row was delivered."""
+    with sessions.begin() as session:
+        done = session.execute(
+            update(OutboxMessage)
+            .where(owned(row))
+            .values(
+                status=SENT,
+                sent_at=now,
+                attempts=OutboxMessage.attempts + 1,
+                parts_sent=len(row.replies),
+                lease_until=None,
+                last_error=None,
+            )
+        )
+        if rowcount(done) != 1:
+            log.warning("outbox row %s was reclaimed while being sent", row.id)
+
+
+def mark_failed(
+    sessions: sessionmaker[Session],
+    row: Claimed,
+    error: DeliveryError,
+    status: str,
+    when: dt.datetime,
+) -> None:
+    """Record a failed attempt; a BLOCKED row also marks its contact as unreachable."""
+    with sessions.begin() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(owned(row))
+            .values(
+                status=status,
+                attempts=row.attempts + 1,
+                next_attempt_at=when,
+                lease_until=None,
+                last_error=str(error)[:2000],
+            )
+        )
+        if status == BLOCKED:
+            session.execute(
+                update(Contact)
+                .where(Contact.channel == row.channel, Contact.external_id == row.recipient)
+                .values(blocked=True)
+            )
+
+
+def release(sessions: sessionmaker[Session], rows: Sequence[Claimed]) -> None:
+    """Give rows back before their lease ends (paused channel, lease running out)."""
+    if not rows:
+        return
+    with sessions.begin() as session:
+        for row in rows:
+            session.execute(update(OutboxMessage).where(owned(row)).values(lease_until=None))

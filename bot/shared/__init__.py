@@ -1,0 +1,1 @@
+"""State shared by every worker: flood control, send rate, staff-alert limit, job locks."""

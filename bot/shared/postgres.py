@@ -1,0 +1,93 @@
+"""The shared state in PostgreSQL: each operation is one atomic statement (an upsert whose
+row lock orders concurrent workers), run in autocommit so it costs one round trip."""
+
+from __future__ import annotations
+
+import math
+
+from sqlalchemy import Engine, text
+
+from bot.shared.protocols import Verdict, Window
+
+_KEPT = "ARRAY(SELECT t FROM unnest(f.accepted) AS t WHERE t > :now - :seconds ORDER BY t)"
+_FLOOD = text(
+    f"""
+    INSERT INTO shared_flood AS f (key, accepted, rejected, updated_at)
+    VALUES (:key, ARRAY[CAST(:now AS double precision)], 0, :now)
+    ON CONFLICT (key) DO UPDATE SET
+        accepted = CASE WHEN cardinality({_KEPT}) < :limit
+                        THEN {_KEPT} || CAST(:now AS double precision) ELSE {_KEPT} END,
+        rejected = CASE WHEN cardinality({_KEPT}) < :limit THEN 0 ELSE f.rejected + 1 END,
+        updated_at = :now
+    RETURNING rejected
+    """  # noqa: S608 - _KEPT is a constant; every value is a bound parameter
+)
+_RATE = text(
+    """
+    INSERT INTO shared_rates AS r (key, next_slot) VALUES (:key, :now + :interval)
+    ON CONFLICT (key) DO UPDATE SET next_slot = GREATEST(r.next_slot, :now) + :interval
+    RETURNING next_slot - :interval
+    """
+)
+_ALERT = text(
+    """
+    INSERT INTO shared_alerts AS a (key, period, count, held, released)
+    VALUES (:key, :period, 1, 0, 0)
+    ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN a.period = :period THEN a.count + 1 ELSE 1 END,
+        period = :period,
+        held = CASE WHEN a.period = :period AND a.count + 1 > :limit THEN a.held + 1 ELSE 0 END,
+        released = CASE WHEN a.period = :period AND a.count + 1 > :limit THEN 0 ELSE a.held END
+    RETURNING count, released
+    """
+)
+_PRUNE_FLOOD = text("DELETE FROM shared_flood WHERE updated_at < :before")
+
+
+class _Store:
+    def __init__(self, engine: Engine, prefix: str = "") -> None:
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.prefix = prefix
+
+
+class PostgresFlood(_Store):
+    """`FloodStore` in the `shared_flood` table."""
+
+    def check(self, key: str, window: Window, now: float) -> Verdict:
+        """See `FloodStore.check`."""
+        values = {"key": self.prefix + key, "now": now, "seconds": window.seconds}
+        with self.engine.connect() as connection:
+            rejected = connection.execute(_FLOOD, {**values, "limit": window.limit}).scalar_one()
+        return Verdict.ALLOW if rejected == 0 else Verdict.WARN if rejected == 1 else Verdict.DROP
+
+    def prune(self, before: float) -> int:
+        """Forget citizens not seen since `before` (the pruning job)."""
+        with self.engine.connect() as connection:
+            return connection.execute(_PRUNE_FLOOD, {"before": before}).rowcount
+
+
+class PostgresRate(_Store):
+    """`SendRate` in the `shared_rates` table."""
+
+    def reserve(self, key: str, rate: float, now: float) -> float:
+        """See `SendRate.reserve`."""
+        interval = 1.0 / rate if rate > 0 else 0.0
+        values = {"key": self.prefix + key, "now": now, "interval": interval}
+        with self.engine.connect() as connection:
+            start = float(connection.execute(_RATE, values).scalar_one())
+        return max(start - now, 0.0)
+
+
+class PostgresAlerts(_Store):
+    """`AlertLimit` in the `shared_alerts` table."""
+
+    def hit(self, key: str, window: Window, now: float) -> int | None:
+        """See `AlertLimit.hit`."""
+        values = {
+            "key": self.prefix + key,
+            "period": math.floor(now / window.seconds),
+            "limit": window.limit,
+        }
+        with self.engine.connect() as connection:
+            count, held = connection.execute(_ALERT, values).one()
+        return None if count > window.limit else int(held)
