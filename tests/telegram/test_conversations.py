@@ -210,7 +210,7 @@ async def test_in_a_group_only_commands_and_mentions_are_answered(bot: BotUnderT
     assert all(int(c.params["chat_id"]) == group["id"] for c in answers)
     # In a busy group the answer quotes the question it belongs to.
     assert answers[0].params["reply_parameters"]["message_id"] > 0
-    assert bot.channel.dispatcher.progress.ignored == 2
+    assert bot.gateway.progress.ignored == 2
     with bot.services.sessions() as session:
         assert session.scalars(select(MessageLog.text)).all() == ["lam can cuoc o dau"]
 
