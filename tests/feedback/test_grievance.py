@@ -24,6 +24,12 @@ DATA = Path(__file__).parents[1] / "data"
     ("text", "category"),
     [
         ("cán bộ quát tháo", "thai_do"),
+        ("cán bộ xã hách dịch quá", "thai_do"),
+        ("làm hồ sơ ở xã mà bị hành", "thai_do"),
+        ("ubnd xã làm việc quá chậm", "tre_hen"),
+        ("nộp hồ sơ online 2 tuần rồi chưa thấy ai duyệt", "tre_hen"),
+        ("I've been waiting for 3 weeks for my certificate", "tre_hen"),
+        ("tôi gọi đường dây nóng mấy lần không ai nghe máy", "khac"),
         ("Cán bộ tiếp nhận hồ sơ lớn tiếng với dân", "thai_do"),
         ("can bo xa quat thao nguoi dan", "thai_do"),
         ("cb một cửa thái độ rất tệ với dân", "thai_do"),
@@ -79,6 +85,9 @@ def test_a_told_grievance_is_found_with_its_category(text: str, category: str) -
         "xin hỗ trợ thiệt hại do ngập lụt",
         "cán bộ rất nhiệt tình, cảm ơn",
         "cảm ơn cháu nhé",
+        "thủ tục quá chậm thì phản ánh ở đâu",
+        "hồ sơ bị chậm thì làm sao",
+        "cach lam cccd nhanh nhat",
     ],
 )
 def test_questions_are_not_grievances(text: str) -> None:
