@@ -150,7 +150,10 @@ class Dispatcher:
             if outcome is Outcome.SENT:
                 sent += 1
             elif outcome in (Outcome.PAUSE, Outcome.LOST):
-                await asyncio.to_thread(outbox_rows.release, self.sessions, rows[index + 1 :])
+                # A paused row was already rescheduled; an unsent one is given back too (only
+                # while it is still ours: `release` checks the claim token).
+                rest = rows[index + 1 :] if outcome is Outcome.PAUSE else rows[index:]
+                await asyncio.to_thread(outbox_rows.release, self.sessions, rest)
                 break
         return sent
 
