@@ -135,7 +135,10 @@ class TelegramChannel:
         application: App = builder.build()
         application.add_handler(TypeHandler(Update, self.dispatcher.on_update))
         reporter = ErrorReporter(
-            self.services.matcher.kb, self.config.staff_chat_id, self.config.secrets
+            self.services.matcher.kb,
+            self.config.staff_chat_id,
+            self.config.secrets,
+            alerts=self.services.shared.alerts,
         )
         application.add_error_handler(reporter)
         return application

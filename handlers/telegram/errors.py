@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import traceback
@@ -13,11 +14,15 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext
 
 from bot.render import say
+from bot.shared.memory import MemoryAlerts
+from bot.shared.protocols import AlertLimit, Window
 from handlers.telegram.redact import mask, redact
 from knowledge.schema import KnowledgeBase
 
 log = logging.getLogger(__name__)
 STAFF_REPORT_INTERVAL = 60.0  # seconds: a broken database must not flood the staff chat
+STAFF_REPORTS = Window(1, STAFF_REPORT_INTERVAL)  # across every worker when `alerts` is shared
+ALERT_KEY = "staff-alerts"
 
 
 def describe(update: object) -> tuple[int | None, int | None, str]:
@@ -31,21 +36,27 @@ def describe(update: object) -> tuple[int | None, int | None, str]:
 
 
 class ErrorReporter:
-    """PTB error handler. Never logs message text, phone numbers or tokens: ids are masked."""
+    """PTB error handler. Never logs message text, phone numbers or tokens: ids are masked.
+
+    Reports to the staff chat are limited by `alerts` (pass the shared one so N workers
+    together send at most `window.limit` per window, not N times as many).
+    """
 
     def __init__(
         self,
         kb: KnowledgeBase,
         staff_chat_id: int | None,
         secrets: tuple[str, ...],
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
+        alerts: AlertLimit | None = None,
+        window: Window = STAFF_REPORTS,
     ) -> None:
         self.kb = kb
         self.staff_chat_id = staff_chat_id
         self.secrets = secrets
         self.clock = clock
-        self._last_report: float | None = None
-        self._suppressed = 0
+        self.alerts: AlertLimit = alerts or MemoryAlerts()
+        self.window = window
 
     async def __call__(self, update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
         error = context.error
@@ -75,17 +86,19 @@ class ErrorReporter:
     ) -> None:
         if self.staff_chat_id is None:
             return
-        now = self.clock()
-        if self._last_report is not None and now - self._last_report < STAFF_REPORT_INTERVAL:
-            self._suppressed += 1
+        try:
+            held = await asyncio.to_thread(self.alerts.hit, ALERT_KEY, self.window, self.clock())
+        except Exception:  # the shared store is down: better one alert too many than none
+            log.warning("alert limit unavailable; reporting anyway", exc_info=True)
+            held = 0
+        if held is None:
             return
         text = (
             f"⚠️ cchc-bot: lỗi {error_name} khi xử lý cập nhật {update_id or '-'} "
             f"(chat {mask(chat_id) if chat_id is not None else '-'}). Chi tiết trong log máy chủ."
         )
-        if self._suppressed:
-            text += f" (+{self._suppressed} lỗi khác trong phút trước)"
-        self._last_report, self._suppressed = now, 0
+        if held:
+            text += f" (+{held} lỗi khác từ lần báo trước)"
         try:
             await bot.send_message(self.staff_chat_id, text)
         except TelegramError as error:
