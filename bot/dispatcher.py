@@ -150,8 +150,8 @@ class Dispatcher:
             if outcome is Outcome.SENT:
                 sent += 1
             elif outcome in (Outcome.PAUSE, Outcome.LOST):
-                # A paused row was already rescheduled; an unsent one is given back too (only
-                # while it is still ours: `release` checks the claim token).
+                # A paused row has its own retry time; a lost one was not sent and goes back too
+                # (release only touches rows still carrying our claim token).
                 rest = rows[index + 1 :] if outcome is Outcome.PAUSE else rows[index:]
                 await asyncio.to_thread(outbox_rows.release, self.sessions, rest)
                 break
