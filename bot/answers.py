@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot import variants
 from bot.render import render_entry, say, title
 from knowledge.matcher import Match
 from knowledge.normaliser import fold
@@ -34,6 +35,11 @@ def reply_language(match: Match) -> str:
 def compose(kb: KnowledgeBase, match: Match, lang: str | None = None) -> str:
     """The text shown for `match` (without buttons)."""
     lang = lang or reply_language(match)
+    if match.band == "answer" and match.intent and match.variant:
+        entry = kb.entries[match.intent]
+        variant = variants.find(entry, match.variant)
+        if variant is not None:
+            return variants.render_variant(kb, entry, variant, lang)
     if match.band == "answer" and match.intent:
         return render_entry(kb, kb.entries[match.intent], lang, asked_details(match.query))
     if match.band == "suggest":

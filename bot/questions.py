@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot import variants
 from bot.answers import asked_details, decline_text
 from bot.callbacks import record_id
 from bot.menu import ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
@@ -37,6 +38,11 @@ def answer_question(turn: Turn, matcher: Matcher) -> list[Reply]:
     match = matcher.match(turn.inbound.text)
     logged = log_question(turn, match)
     kb, lang = turn.kb, turn.lang
+    if match.band == "answer" and match.intent and match.variant:
+        entry = kb.entries[match.intent]
+        variant = variants.find(entry, match.variant)
+        if variant is not None:
+            return [variants.variant_reply(kb, entry, variant, lang)]
     if match.band == "answer" and match.intent:
         details = asked_details(match.query)
         return [entry_reply(kb, kb.entries[match.intent], lang, str(logged.id), details)]
