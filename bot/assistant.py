@@ -135,6 +135,11 @@ class Assistant:
                 log.info("retrying a message after a concurrent insert")
         raise AssertionError("unreachable")
 
+    def handle_in(self, session: Session, inbound: Inbound) -> list[Reply]:
+        """Handle one message inside the caller's transaction (the front door's, which also
+        records the inbox row's replies); the caller commits or rolls back."""
+        return self._handle(session, inbound)
+
     def _handle(self, session: Session, inbound: Inbound) -> list[Reply]:
         contact = upsert_contact(session, inbound)
         turn = Turn(session, contact, inbound, self.kb, self._language(contact, inbound))

@@ -44,6 +44,14 @@ def remember(turn: Turn, intent: str) -> None:
     turn.session.flush()
 
 
+def forget(turn: Turn) -> None:
+    """The contact moved on to something not answered from an entry: no topic to refer to."""
+    row = turn.session.get(RecentTopic, turn.contact.id)
+    if row is not None:
+        turn.session.delete(row)
+        turn.session.flush()
+
+
 def recall(turn: Turn, ttl: dt.timedelta) -> str | None:
     """The topic shown to the contact within `ttl`, if it is still in the knowledge base."""
     row = turn.session.get(RecentTopic, turn.contact.id)

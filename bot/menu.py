@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot.answers import entry_text
 from bot.feedback import offers
 from bot.messages import Button, Reply
-from bot.render import answer_language, say, title
+from bot.render import answer_language, entry_text, say, title
 from knowledge.schema import Entry, KnowledgeBase
 
 MENU = "menu"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from bot import followup
+from bot import followup, variants
 from bot.answers import decline_text
 from bot.callbacks import record_id
 from bot.menu import DETAIL, ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
@@ -44,10 +44,17 @@ def answer_question(
         return [answer_follow_up(turn, match, topic)]
     logged = log_question(turn, match)
     kb, lang = turn.kb, turn.lang
+    if match.band == "answer" and match.intent and match.variant:
+        entry = kb.entries[match.intent]
+        variant = variants.find(entry, match.variant)
+        if variant is not None:
+            followup.forget(turn)  # a variant has its own answer: the entry's fee is not its fee
+            return [variants.variant_reply(kb, entry, variant, lang)]
     if match.band == "answer" and match.intent:
         followup.remember(turn, match.intent)
         entry = kb.entries[match.intent]
         return [entry_reply(kb, entry, lang, str(logged.id), match.aspect)]
+    followup.forget(turn)  # a new subject not answered: the older topic no longer applies
     if match.band == "suggest":
         rows = [
             (Button(title(kb.entries[i], lang), choice(i, match, logged)),)

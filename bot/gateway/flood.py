@@ -1,4 +1,6 @@
-"""Per-user flood control: a sliding window of accepted messages, one polite warning."""
+"""Flood control: the `FloodGate` interface and today's in-process sliding window behind it.
+
+Shared implementations (PostgreSQL, Redis) for several workers plug in through the protocol."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 class Verdict(enum.Enum):
@@ -17,13 +20,21 @@ class Verdict(enum.Enum):
     DROP = "drop"
 
 
+class FloodGate(Protocol):
+    """Decides, per citizen key, whether a message that arrived at `now` (seconds) is handled."""
+
+    def check(self, key: str, now: float) -> Verdict:
+        """Record a message from `key` and say what to do with it."""
+        ...
+
+
 @dataclass
 class _Window:
     accepted: deque[float] = field(default_factory=deque)
     warned: bool = False
 
 
-class FloodGate:
+class MemoryFloodGate:
     """At most `limit` messages per `seconds` per user; the first one over gets a warning.
 
     Rejected messages do not count, so a user who waits is served again as soon as the oldest
