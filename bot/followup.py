@@ -45,7 +45,8 @@ def remember(turn: Turn, intent: str) -> None:
 
 
 def forget(turn: Turn) -> None:
-    """The contact moved on to something not answered from an entry: no topic to refer to."""
+    """Drop the recent topic: the last reply was not an entry's own answer (a variant, a
+    suggestion or a decline), so a follow-up has nothing to refer to."""
     row = turn.session.get(RecentTopic, turn.contact.id)
     if row is not None:
         turn.session.delete(row)

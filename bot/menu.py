@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.answers import entry_text
+from bot.callbacks import number
 from bot.feedback import offers
 from bot.messages import Button, Reply
-from bot.render import answer_language, entry_text, say, title
+from bot.render import answer_language, say, title
 from knowledge.schema import Entry, KnowledgeBase
 
 MENU = "menu"
@@ -15,6 +17,8 @@ FORWARD = "fwd"
 NONE_OF_THESE = "none"
 LANGUAGE = "lang"
 DETAIL = "det"
+CHOICE = "num"  # a typed number matching no button shown: num:<typed>:<buttons shown>
+MAX_CHOICES = 99
 
 
 def payload(kind: str, *parts: object) -> str:
@@ -86,3 +90,14 @@ def entry_reply(
         back.insert(0, Button(say(kb, "menu.back", lang), payload(GROUP, entry.group)))
     rows.append(tuple(back))
     return Reply(text, tuple(rows), {"intent": entry.id})
+
+
+def out_of_range(kb: KnowledgeBase, lang: str, arg: str) -> Reply:
+    """A typed number that is none of the numbered buttons: ask for one of 1–N."""
+    _typed, _, shown = arg.partition(":")
+    count = number(shown, 1, MAX_CHOICES)
+    if count is None:
+        return main_menu(kb, lang)
+    if count == 1:
+        return Reply(say(kb, "choice.one", lang))
+    return Reply(say(kb, "choice.range", lang, count=str(count)))

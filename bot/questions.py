@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from bot import followup, variants
+from bot import followup, variant_text, variants
 from bot.answers import decline_text
 from bot.callbacks import record_id
 from bot.menu import DETAIL, ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
@@ -44,11 +44,15 @@ def answer_question(
         return [answer_follow_up(turn, match, topic)]
     logged = log_question(turn, match)
     kb, lang = turn.kb, turn.lang
+    if match.band == "decline" and match.aspect and not followup.has_subject(matcher, match.query):
+        return [which_topic(turn, match.aspect)]
     if match.band == "answer" and match.intent and match.variant:
         entry = kb.entries[match.intent]
-        variant = variants.find(entry, match.variant)
+        variant = variant_text.find(entry, match.variant)
         if variant is not None:
-            followup.forget(turn)  # a variant has its own answer: the entry's fee is not its fee
+            # "lệ phí bao nhiêu?" next must not get the general entry's fee (a foreign marriage
+            # is not the domestic one), so the variant leaves no topic to follow up on.
+            followup.forget(turn)
             return [variants.variant_reply(kb, entry, variant, lang)]
     if match.band == "answer" and match.intent:
         followup.remember(turn, match.intent)
@@ -63,6 +67,16 @@ def answer_question(
         rows.append((Button(say(kb, "suggest.none", lang), payload(NONE_OF_THESE, logged.id)),))
         return [Reply(say(kb, "suggest", lang), tuple(rows))]
     return [decline(turn, match, logged)]
+
+
+def which_topic(turn: Turn, aspect: str) -> Reply:
+    """An aspect question with no topic and none recent: ask which procedure (not a gap)."""
+    kb, lang = turn.kb, turn.lang
+    what = say(kb, f"aspect.name.{aspect}", lang)
+    return Reply(
+        say(kb, "followup.which", lang, what=what),
+        ((Button(say(kb, "menu", lang), payload(MENU)),),),
+    )
 
 
 def choice(intent: str, match: Match, logged: MessageLog) -> str:

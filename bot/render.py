@@ -112,31 +112,6 @@ def has_aspect(entry: Entry, aspect: str) -> bool:
     return bool(_aspect_block(entry, aspect, "vi"))
 
 
-def entry_text(
-    kb: KnowledgeBase,
-    entry: Entry,
-    lang: str,
-    aspect: str | None = None,
-    heading: str | None = None,
-) -> tuple[str, list[str]]:
-    """An entry's text, with what was asked (`aspect`) first, and the parts to offer as buttons.
-
-    An entry without a field for the aspect says so politely and gives the general answer.
-    """
-    if aspect:
-        shown = render_aspect(kb, entry, lang, aspect, heading)
-        if shown is not None:
-            return shown, aspect_buttons(entry, aspect)
-    text = render_entry(kb, entry, lang)
-    if aspect and entry.procedure is not None and not has_aspect(entry, aspect):
-        what = say(kb, f"aspect.name.{aspect}", lang)
-        missing = say(kb, "aspect.missing", lang, title=title(entry, lang), what=what)
-        text = f"{missing}\n\n{text}"
-    if heading:
-        text = f"{heading}\n\n{text}"
-    return text, available_details(entry)
-
-
 def _aspect_block(entry: Entry, aspect: str, lang: str) -> list[str]:
     procedure = entry.procedure
     if procedure is None:

@@ -106,14 +106,18 @@ class Matcher:
         self.subjects = SubjectModel(kb, self.normaliser)
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
 
-    def _ambiguous(self, text: str, in_scope: list[Scored]) -> bool:
+    def _ambiguous(
+        self, text: str, in_scope: list[Scored], subject: SubjectFit, lang: str
+    ) -> bool:
         """A bare keyword ("chứng thực", "hồ sơ") that fits several topics almost equally well
         is a question about which topic: offer them rather than guess. Compared on the logit
         scale, where near-certain scores (0.997 vs 0.953) are still told apart."""
         if len(in_scope) < 2:
             return False
         content = [w for w in tokens(text) if w not in self.kb.lexicon.stopwords]
-        if len(content) > SHORT_QUERY_WORDS:
+        # "lệ phí hộ tịch" is as bare as "hộ tịch": what is asked does not name the topic.
+        bare = len(subject.words) if subject.words and lang == "vi" else len(content)
+        if min(len(content), bare) > SHORT_QUERY_WORDS:
             return False
         return _logit(in_scope[0].score) - _logit(in_scope[1].score) < SHORT_QUERY_LOGIT_LEAD
 
@@ -159,13 +163,17 @@ class Matcher:
         if self.kb.entries[top.intent].out_of_scope:
             redirect = top.intent if self._redirect_fits(text, top.intent, fit) else None
             return Match(text, lang, "decline", None, score, redirect=redirect, ranked=ranked)
+        if not fit.words and top.intent not in self.subjects.subjectless:
+            # Boilerplate alone ("lệ phí bao nhiêu?", "cần giấy tờ gì"): no subject to answer.
+            low = min(score, limits.suggest / 2)
+            return Match(text, lang, "decline", None, low, ranked=ranked)
         in_scope = [s for s in ranked if not self.kb.entries[s.intent].out_of_scope]
         named = self._variant(text, lang, in_scope)
         if named is not None:
             intent, variant = named
             return Match(text, lang, "answer", intent, score, ranked=ranked, variant=variant)
         lead = 100 * (top.score - in_scope[1].score) if len(in_scope) > 1 else 100.0
-        clear = lead >= limits.margin and not self._ambiguous(text, in_scope)
+        clear = lead >= limits.margin and not self._ambiguous(text, in_scope, fit, lang)
         if score >= limits.answer and clear:
             return Match(text, lang, "answer", top.intent, score, ranked=ranked)
         if score >= limits.suggest:

@@ -20,7 +20,7 @@ from tests.feedback.chat import Chat
 
 TOPIC_VI = "↪️ Về thủ tục Đăng ký khai sinh:"
 TOPIC_EN = "↪️ About Birth registration:"
-DECLINE_VI = "tôi chưa có thông tin chắc chắn"
+WHICH_VI = "của thủ tục nào ạ?"  # an aspect with no topic: the bot asks which procedure
 AT = dt.datetime(2027, 2, 8, 9, 0, tzinfo=dt.UTC)  # a Monday morning in the week of Tết
 
 
@@ -88,7 +88,7 @@ def test_english_follow_up(services: Services) -> None:
 def test_follow_up_without_a_recent_topic_is_matched_as_usual(services: Services) -> None:
     chat = Chat(services, "f4")
     answer = chat.type("Tốn phí bao nhiêu?")
-    assert DECLINE_VI in answer
+    assert WHICH_VI in answer
     assert "↪️" not in answer
 
 
@@ -102,7 +102,7 @@ def test_topic_expires_after_thirty_minutes(services: Services, frozen: FrozenCl
     frozen.advance(dt.timedelta(minutes=31))
     late = chat.type("Tốn phí bao nhiêu?")
     assert "↪️" not in late
-    assert DECLINE_VI in late
+    assert WHICH_VI in late
 
 
 def test_expiry_follows_the_setting(
@@ -241,3 +241,35 @@ def test_after_a_decline_the_older_topic_no_longer_applies(services: Services) -
     late = chat.type("làm ở đâu?")
     assert "Đăng ký khai sinh" not in late
     assert "↪️" not in late
+
+
+def test_a_variant_answer_leaves_no_topic_for_a_fee_follow_up(services: Services) -> None:
+    chat = Chat(services, "f-variant")
+    chat.play(
+        """
+        > Đăng ký khai sinh
+        < 📌 Đăng ký khai sinh
+        > đăng ký kết hôn với người nước ngoài
+        """
+    )
+    chat.play(
+        """
+        > lệ phí bao nhiêu?
+        """
+    )
+    # Neither the domestic marriage fee nor the birth registration taken before the variant.
+    assert not chat.last.startswith("↪️")
+    with services.sessions() as session:
+        assert session.scalars(select(RecentTopic)).all() == []
+
+
+def test_an_aspect_question_with_no_topic_asks_which_procedure(services: Services) -> None:
+    chat = Chat(services, "f-which")
+    chat.play(
+        """
+        > lệ phí bao nhiêu?
+        < Ông/Bà muốn hỏi về phí, lệ phí của thủ tục nào ạ?
+        """
+    )
+    with services.sessions() as session:
+        assert session.scalars(select(UnansweredQuestion)).all() == []

@@ -236,5 +236,6 @@ def telegram_channel(
     install_redaction(config.secrets)
     channel = TelegramChannel(config, gateway, primary)
     if config.staff_chat_id is not None:
-        gateway.alerts = StaffAlerts(channel.sender(), str(config.staff_chat_id))
+        recipient = str(config.staff_chat_id)
+        gateway.alerts = StaffAlerts(channel.sender(), recipient, gateway.alert_limit)
     return channel

@@ -20,7 +20,14 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 PINS = [
     ("hs e nộp r mà chưa thấy kq, check ở đâu v ạ", "answer", 45.0, 50.0),  # answer at 50: red
     ("số cấp cứu là bao nhiêu", "answer", 40.0, 45.0),  # answer at 45: red
-    ("giấy tờ", "suggest", 35.0, 40.0),  # answer at 35 or suggest at 40: red
+    (  # answer at 35 or suggest at 40: red
+        "đoạn đường từ thôn tôi ra chợ bị xuống cấp nhiều ổ gà, mưa xuống thì ngập nước rất nguy"
+        " hiểm cho học sinh đi lại, tôi muốn gửi kiến nghị lên ủy ban xã để sửa thì gửi"
+        " như thế nào",
+        "suggest",
+        35.0,
+        40.0,
+    ),
     (
         "If I bring the originals in the morning, can I get certified copies on the same day?",
         "suggest",
