@@ -1,37 +1,39 @@
-"""End-to-end Telegram throughput: fake Bot API → webhook → bot → reply recorded at the fake.
+"""End-to-end Telegram throughput: citizens → webhook → `cchc-bot serve` → reply at the fake.
 
-    .venv/bin/python bench/telegram_throughput.py [--db sqlite|postgresql|both] [--messages 2000]
+    .venv/bin/python bench/telegram_throughput.py [--db postgresql|sqlite] [--workers 2]
+        [--users 50] [--messages 2000]
 
-The bot runs in this process exactly as `cchc-bot serve` runs it (Starlette + uvicorn + PTB,
-webhook mode, the core in worker threads). The fake Telegram runs in a child process, with the
-load generator: `--users` virtual citizens each send a question, wait for the answer, and send
-the next (a closed loop), so the latency is what a citizen would see. Prints JSON: messages per
-second, p50/p99 reply latency, mean time per stage (dedup, core, send), how the core's time
-splits between the matcher and SQL, and the top cProfile entries of a shorter profiled run.
+The bot runs as it does in production: `cchc-bot serve --workers N` (real processes, the
+durable inbox, PostgreSQL or SQLite), with its database round trips counted
+(bench/counted_serve.py). The fake Telegram and the closed-loop citizens share one cheap
+asyncio loop in this process (bench/lean_fake.py). Prints JSON: messages per second, p50/p99
+reply latency, CPU milliseconds per message of the bot processes (from /proc) and of this
+harness, database round trips and Bot API calls per message.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import cProfile
 import json
-import multiprocessing
 import os
-import pstats
+import signal
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.lean_fake import Citizens, LeanFake  # noqa: E402
 
 QUESTIONS = (
     "làm căn cước ở đâu",
@@ -48,102 +50,14 @@ QUESTIONS = (
     "tài khoản định danh mức 2 làm sao",
 )
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+SECRET = "bench-secret"  # noqa: S105 - the fake's webhook secret
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-# -- the child process: fake Telegram and the virtual citizens -------------------------------
-def citizens(conn: Connection, token: str, users: int, messages: int, warmup: int) -> None:
-    """Child process entry point: serve the fake API, drive the load, report latencies."""
-    from tests.telegram.fake_bot_api import FakeBotApi
-
-    with FakeBotApi(webhook_workers=40) as fake:
-        conn.send(fake.base_url)
-        assert conn.recv() == "listening"  # the bot set its webhook and accepts requests
-        asyncio.run(_drive(fake, token, users, warmup))
-        conn.send("warm")
-        conn.recv()  # "go": the bot has reset its counters
-        started, cpu = time.perf_counter(), time.process_time()
-        latencies = asyncio.run(_drive(fake, token, users, messages))
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-        conn.send({"elapsed": elapsed, "cpu": cpu, "latencies": latencies})
-        conn.recv()  # the bot has stopped: the fake may go
-
-
-async def _drive(fake: Any, token: str, users: int, messages: int) -> list[float]:
-    from tests.telegram import updates
-
-    loop = asyncio.get_running_loop()
-    waiting: dict[int, asyncio.Future[float]] = {}
-
-    def on_call(call_token: str, call: Any) -> None:
-        if call_token != token or call.method != "sendMessage":
-            return
-        future = waiting.get(int(call.params["chat_id"]))
-        if future is not None:
-            loop.call_soon_threadsafe(_resolve, future, call.at)
-
-    fake.listeners.append(on_call)
-    latencies: list[float] = []
-
-    async def citizen(n: int, count: int) -> None:
-        person = updates.user(10_000_000 + n, f"Citizen {n}")
-        for k in range(count):
-            future: asyncio.Future[float] = loop.create_future()
-            waiting[person["id"]] = future
-            sent = time.monotonic()
-            text = QUESTIONS[(n + k) % len(QUESTIONS)]
-            fake.push_update(token, updates.message(person, text=text))
-            answered = await asyncio.wait_for(future, 30)
-            latencies.append(answered - sent)
-
-    share = [messages // users + (1 if n < messages % users else 0) for n in range(users)]
-    try:
-        await asyncio.gather(*(citizen(n, count) for n, count in enumerate(share) if count))
-    finally:
-        fake.listeners.remove(on_call)
-    return latencies
-
-
-def _resolve(future: asyncio.Future[float], at: float) -> None:
-    if not future.done():
-        future.set_result(at)
-
-
-# -- this process: the bot, instrumented -----------------------------------------------------
-class Timer:
-    """Sums the seconds spent in wrapped calls (thread-safe enough for float addition)."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.calls = 0
-
-    def wrap(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self.seconds += time.perf_counter() - started
-                self.calls += 1
-
-        return timed
-
-
-def instrument_sql(engine: Any) -> Timer:
-    from sqlalchemy import event
-
-    timer = Timer()
-    starts: dict[int, float] = {}
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _before(conn: Any, *_: Any) -> None:
-        starts[id(conn)] = time.perf_counter()
-
-    @event.listens_for(engine, "after_cursor_execute")
-    def _after(conn: Any, *_: Any) -> None:
-        timer.seconds += time.perf_counter() - starts.pop(id(conn), time.perf_counter())
-        timer.calls += 1
-
-    return timer
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -159,209 +73,154 @@ def database(kind: str, postgres_url: str, workdir: Path) -> Iterator[str]:
         yield url
 
 
-def top(stats: pstats.Stats, count: int) -> list[dict[str, Any]]:
-    """The `count` functions with the most own time (excluding callees), as small dicts."""
-    rows = []
-    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    for (filename, line, name), (_cc, calls, tottime, cumtime, _) in raw.items():
-        short = filename.replace(str(ROOT) + "/", "").split("site-packages/")[-1]
-        rows.append(
-            {
-                "function": f"{short}:{line}({name})",
-                "calls": calls,
-                "own_s": round(tottime, 3),
-                "cumulative_s": round(cumtime, 3),
-            }
-        )
-    rows.sort(key=lambda r: r["own_s"], reverse=True)
-    return rows[:count]
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (from /proc/<pid>/stat)."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
 
 
-async def run_bot(
-    url: str, users: int, messages: int, warmup: int, profile: bool, workers: int = 0
-) -> dict[str, Any]:
-    """Serve the bot on loopback against a fresh fake in a child process; measure."""
-    import uvicorn
-    from pydantic import SecretStr
+def bot_pids(root: int) -> list[int]:
+    """The serving processes: the forked workers, or the process itself with one worker."""
+    children = Path(f"/proc/{root}/task/{root}/children").read_text().split()
+    return [int(c) for c in children] or [root]
 
-    from bot.config import Settings
-    from bot.runtime import build
-    from handlers.server import create_app
-    from handlers.telegram import bot_app
-    from handlers.telegram.bot_app import WEBHOOK_PATH, TelegramChannel, TelegramConfig
-    from tests.telegram.fake_bot_api import loopback_socket
 
-    if workers:
-        bot_app.WORKERS = workers  # read when the channel is built
+def round_trips(directory: Path) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for path in directory.glob("*.json"):
+        found.update(json.loads(path.read_text()))
+    return found
 
-    token = f"{uuid.uuid4().int % 10**9 + 10**9}:AAbench{uuid.uuid4().hex}"
-    context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe()
-    process = context.Process(target=citizens, args=(child, token, users, messages, warmup))
-    process.start()
-    base_url = receive(parent, process)
 
-    sock = loopback_socket()
-    port = sock.getsockname()[1]
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=url,
-        telegram_bot_token=SecretStr(token),
-        telegram_api_base_url=base_url,
-        telegram_webhook_url=f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
-        telegram_webhook_secret=SecretStr("bench-secret"),
-        flood_messages=1000,
+def start_bot(url: str, fake: LeanFake, workers: int, counts: Path, cwd: Path) -> tuple[Any, int]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env.update(
+        DATABASE_URL=url,
+        PORT=str(port),
+        PYTHONPATH=str(ROOT),
+        TELEGRAM_BOT_TOKEN="4242:AAbench" + "x" * 30,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/webhook",
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        FLOOD_MESSAGES="100000",
+        LOG_LEVEL="WARNING",
+        CCHC_BENCH_COUNTS=str(counts),
     )
-    services = build(settings)
-    matcher_timer = Timer()
-    services.matcher.match = matcher_timer.wrap(services.matcher.match)  # type: ignore[method-assign]
-    sql_timer = instrument_sql(services.engine)
-    config = TelegramConfig.from_settings(settings)
-    assert config is not None
-    channel = TelegramChannel(services, config)
-    profiles: list[cProfile.Profile] = []
-    if profile:
-        channel.executor.shutdown()
-        channel.executor = ThreadPoolExecutor(
-            bot_app.WORKERS, initializer=lambda: _profile_thread(profiles)
-        )
-        channel.dispatcher.executor = channel.executor
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(services, channel), log_config=None, access_log=False)
+    command = [sys.executable, str(ROOT / "bench" / "counted_serve.py"), "serve"]
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [*command, "--workers", str(workers)], cwd=cwd, env=env, stderr=subprocess.DEVNULL
     )
-    loop_profile = cProfile.Profile()
-    task = asyncio.create_task(server.serve(sockets=[sock]))
+    return process, port
+
+
+async def wait_ready(port: int, workers: int, process: Any) -> None:
+    """Until every worker answers /healthz with the front door running."""
+    import httpx
+
+    deadline = time.monotonic() + 120
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            assert process.poll() is None, "the bot exited"
+            try:
+                body = (await client.get(f"http://127.0.0.1:{port}/healthz")).json()
+                ready = body["inbox"]["running"] and len(bot_pids(process.pid)) == workers
+                if ready and body["channels"]["telegram"]["state"] == "running":
+                    await asyncio.sleep(1.0)  # the other workers finish their startup
+                    return
+            except (httpx.HTTPError, KeyError):
+                pass
+            await asyncio.sleep(0.2)
+    raise TimeoutError("the bot did not come up")
+
+
+async def measure(url: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    fake = LeanFake()
+    server = await fake.start()
+    counts = workdir / f"counts-{uuid.uuid4().hex[:6]}"
+    counts.mkdir()
+    process, port = start_bot(url, fake, args.workers, counts, workdir)
     try:
-        while not server.started:
-            await asyncio.sleep(0.01)
-        parent.send("listening")
-        assert await asyncio.to_thread(receive, parent, process) == "warm"
-        progress = channel.dispatcher.progress
-        before = stage_seconds(progress)
-        matcher_timer.seconds = sql_timer.seconds = 0.0
-        matcher_timer.calls = sql_timer.calls = 0
-        if profile:
-            loop_profile.enable()
-        bot_cpu = time.process_time()
-        parent.send("go")
-        report: dict[str, Any] = await asyncio.to_thread(receive, parent, process)
-        bot_cpu = time.process_time() - bot_cpu
-        if profile:
-            loop_profile.disable()
-        after = stage_seconds(progress)
+        await wait_ready(port, args.workers, process)
+        citizens = Citizens(fake, port, SECRET, QUESTIONS)
+        await citizens.run(args.users, args.warmup, 10_000_000)
+        pids = bot_pids(process.pid)
+        calls_before, trips_before = Counter(fake.calls), round_trips(counts)
+        bot_before, own_before = cpu_seconds(pids), time.process_time()
+        started = time.perf_counter()
+        latencies = await citizens.run(args.users, args.messages, 10_000_000)
+        elapsed = time.perf_counter() - started
+        bot_cpu, own_cpu = cpu_seconds(pids) - bot_before, time.process_time() - own_before
+        calls = Counter(fake.calls)
+        calls.subtract(calls_before)
+        trips = round_trips(counts)
+        trips.subtract(trips_before)
     finally:
-        server.should_exit = True
-        await task
-        sock.close()
-        parent.send("done")
-        process.join(timeout=30)
-        services.engine.dispose()
-    latencies = sorted(report["latencies"])
-    handled = after["handled"] - before["handled"]
-    stages = {
-        stage: round((after[stage] - before[stage]) / max(handled, 1) * 1000, 3)
-        for stage in ("dedup", "core", "send")
-    }
-    result: dict[str, Any] = {
-        "messages": len(latencies),
-        "messages_per_second": round(len(latencies) / report["elapsed"], 1),
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+        server.close()
+    return report(args, latencies, elapsed, bot_cpu, own_cpu, calls, trips)
+
+
+def report(
+    args: argparse.Namespace,
+    latencies: list[float],
+    elapsed: float,
+    bot_cpu: float,
+    own_cpu: float,
+    calls: Counter[str],
+    trips: Counter[str],
+) -> dict[str, Any]:
+    n = len(latencies)
+    latencies.sort()
+    per = {k: round(v / n, 2) for k, v in sorted(trips.items())}
+    total_trips = trips["statements"] + trips["begins"] + trips["commits"] + trips["rollbacks"]
+    return {
+        "workers": args.workers,
+        "messages": n,
+        "messages_per_second": round(n / elapsed, 1),
         "latency_ms": {
             "p50": round(statistics.median(latencies) * 1000, 1),
-            "p99": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+            "p99": round(latencies[max(int(n * 0.99) - 1, 0)] * 1000, 1),
             "max": round(latencies[-1] * 1000, 1),
         },
-        "core_threads": bot_app.WORKERS,
         "cpu_ms_per_message": {
-            "bot_process": round(bot_cpu / max(handled, 1) * 1000, 2),
-            "fake_telegram_and_load_generator": round(report["cpu"] / len(latencies) * 1000, 2),
+            "bot_processes": round(bot_cpu / n * 1000, 2),
+            "fake_telegram_and_citizens": round(own_cpu / n * 1000, 2),
         },
-        "bot_stage_mean_ms": stages,
-        "core_split_mean_ms": {
-            "matcher": round(matcher_timer.seconds / max(handled, 1) * 1000, 3),
-            "sql_execute": round(sql_timer.seconds / max(handled, 1) * 1000, 3),
-            "sql_statements_per_message": round(sql_timer.calls / max(handled, 1), 1),
+        "database_per_message": {
+            **per,
+            "round_trips": round(total_trips / n, 2),
+            "note": "round trips = statements + begins + commits + rollbacks; checkouts "
+            "add one more each when the pool pre-pings",
         },
+        "bot_api_calls_per_message": {k: round(v / n, 2) for k, v in sorted(calls.items()) if v},
     }
-    if profile:
-        result["profile_worker_threads"] = top(pstats.Stats(*profiles), 12) if profiles else []
-        result["profile_event_loop"] = top(pstats.Stats(loop_profile), 12)
-    return result
-
-
-def receive(conn: Connection, process: Any, timeout: float = 900.0) -> Any:
-    """The child's next message; fail (instead of hanging) if it died or went silent."""
-    deadline = time.monotonic() + timeout
-    while not conn.poll(0.5):
-        if not process.is_alive():
-            raise RuntimeError("the load generator process died (see its traceback above)")
-        if time.monotonic() > deadline:
-            raise TimeoutError("no word from the load generator")
-    return conn.recv()
-
-
-def stage_seconds(progress: Any) -> dict[str, float]:
-    return {
-        "handled": progress.handled,
-        "dedup": progress.dedup_seconds,
-        "core": progress.core_seconds,
-        "send": progress.send_seconds,
-    }
-
-
-def _profile_thread(profiles: list[cProfile.Profile]) -> None:
-    profile = cProfile.Profile()
-    profiles.append(profile)
-    profile.enable()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
+    parser.add_argument("--workers", type=int, default=1, help="bot processes (serve --workers)")
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--users", type=int, default=50, help="concurrent virtual citizens")
     parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=0, help="core threads (0: the default)")
-    parser.add_argument("--profile-messages", type=int, default=500, help="0: no profiled run")
     parser.add_argument(
         "--postgres-url", default=os.environ.get("CCHC_TEST_POSTGRES_URL") or DEFAULT_POSTGRES
     )
     args = parser.parse_args()
-    import logging
-    import tempfile
-
-    logging.basicConfig(level=logging.WARNING)
-    from bot.config import Settings
-    from handlers.server import protect_logs
-
-    protect_logs(Settings(_env_file=None))  # type: ignore[call-arg]
-    import handlers.telegram  # noqa: F401 - sets PTB's timedelta opt-in before PTB is used
-
-    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    output: dict[str, Any] = {
-        "cpus": os.cpu_count(),
-        "users": args.users,
-        "messages": args.messages,
-        "results": {},
-    }
-    with tempfile.TemporaryDirectory() as workdir:
-        for kind in kinds:
-            with database(kind, args.postgres_url, Path(workdir)) as url:
-                measured = asyncio.run(
-                    run_bot(url, args.users, args.messages, args.warmup, False, args.workers)
-                )
-            if args.profile_messages:
-                with database(kind, args.postgres_url, Path(workdir)) as url:
-                    profiled = asyncio.run(
-                        run_bot(
-                            url, args.users, args.profile_messages, args.warmup, True, args.workers
-                        )
-                    )
-                measured["profiled_run"] = {
-                    k: profiled[k] for k in ("messages_per_second", "latency_ms")
-                }
-                measured["profile_worker_threads"] = profiled["profile_worker_threads"]
-                measured["profile_event_loop"] = profiled["profile_event_loop"]
-            output["results"][kind] = measured
+    if args.db == "sqlite" and args.workers > 1:
+        parser.error("SQLite serves one process only")
+    output: dict[str, Any] = {"cpus": os.cpu_count(), "users": args.users, "db": args.db}
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        database(args.db, args.postgres_url, Path(workdir)) as url,
+    ):
+        output["result"] = asyncio.run(measure(url, args, Path(workdir)))
     print(json.dumps(output, ensure_ascii=False, indent=2))
     return 0
 

@@ -11,7 +11,8 @@ from knowledge.matcher import Matcher
 
 
 def result(matcher: Matcher, query: str) -> dict[str, Any]:
-    """One question's result: query, intent, band, score, suggestions, lang, answer."""
+    """One question's result: query, intent, band, score, suggestions, lang, answer, variant,
+    aspect."""
     match = matcher.match(query)
     return {
         "query": query,
@@ -21,6 +22,8 @@ def result(matcher: Matcher, query: str) -> dict[str, Any]:
         "suggestions": list(match.suggestions),
         "lang": match.lang,
         "answer": compose(matcher.kb, match),
+        "variant": match.variant if match.band == "answer" else None,
+        "aspect": match.aspect,
     }
 
 

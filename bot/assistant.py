@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -9,17 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import menu, questions
+from bot import followup, menu, questions
 from bot.callbacks import split_payload
 from bot.contacts import upsert_contact
 from bot.messages import Button, Inbound, Reply
 from bot.models import Contact, MessageLog, ProcessedUpdate, utcnow
-from bot.render import DETAILS, say
+from bot.render import say
 from bot.smalltalk import SmallTalk
 from bot.sqlutil import insert_unless_exists
 from bot.textclean import clean, clean_inbound
 from bot.texts import LANGUAGE_NAMES, LANGUAGES
 from bot.turn import Flow, Handler, Turn
+from knowledge.aspect import ASPECTS
 from knowledge.matcher import Matcher
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,14 @@ class Assistant:
     returned to the channel.
     """
 
-    def __init__(self, matcher: Matcher, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        matcher: Matcher,
+        sessions: sessionmaker[Session],
+        followup_ttl: dt.timedelta = followup.DEFAULT_TTL,
+    ) -> None:
         self.matcher = matcher
+        self.followup_ttl = followup_ttl  # how long a topic stays the one follow-ups refer to
         self.kb = matcher.kb
         self.sessions = sessions
         self.commands: dict[str, Handler] = {}
@@ -131,6 +139,11 @@ class Assistant:
                 log.info("retrying a message after a concurrent insert")
         raise AssertionError("unreachable")
 
+    def handle_in(self, session: Session, inbound: Inbound) -> list[Reply]:
+        """Handle one message inside the caller's transaction (the front door's, which also
+        records the inbox row's replies); the caller commits or rolls back."""
+        return self._handle(session, inbound)
+
     def _handle(self, session: Session, inbound: Inbound) -> list[Reply]:
         contact = upsert_contact(session, inbound)
         turn = Turn(session, contact, inbound, self.kb, self._language(session, contact, inbound))
@@ -158,7 +171,7 @@ class Assistant:
             hooked = hook(turn)
             if hooked is not None:
                 return hooked
-        return questions.answer_question(turn, self.matcher)
+        return questions.answer_question(turn, self.matcher, self.followup_ttl)
 
     def _language(self, session: Session, contact: Contact, inbound: Inbound) -> str:
         """The menus' language: the citizen's choice, else the language of their first question.
@@ -201,6 +214,7 @@ class Assistant:
         entry = self.kb.entries.get(arg)
         if entry is None:
             return [menu.main_menu(self.kb, turn.lang)]
+        followup.remember(turn, entry.id)
         return [menu.entry_reply(self.kb, entry, turn.lang, "0")]
 
     def _show_detail(self, turn: Turn, arg: str) -> list[Reply]:
@@ -209,8 +223,9 @@ class Assistant:
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return [menu.main_menu(self.kb, turn.lang)]
-        details = (detail,) if detail in DETAILS else ()
-        return [menu.entry_reply(self.kb, entry, turn.lang, rating_ref or "0", details)]
+        followup.remember(turn, entry.id)
+        aspect = detail if detail in ASPECTS else None  # "full": the whole entry
+        return [menu.entry_reply(self.kb, entry, turn.lang, rating_ref or "0", aspect)]
 
     def _contact_info(self, turn: Turn, _arg: str) -> list[Reply]:
         replies = []

@@ -4,6 +4,10 @@ Each size runs in a fresh process so that its peak memory (ru_maxrss) is its own
 knowledge base has ten Vietnamese-like sample questions per intent built from a shared syllable
 vocabulary; queries are samples with a word dropped and a letter slipped, plus unrelated text.
 The baseline is rapidfuzz `process.extractOne` with `WRatio` over every sample question.
+Index memory is what a second build still holds afterwards (tracemalloc), with a per-attribute
+breakdown by deep size; `postings_per_query` is the prefilter's work (posting entries visited).
+On a shared machine the wall clock counts time spent preempted: `cpu_*` is the CPU time of the
+same runs, and `search_floor_*` the least CPU time of three runs of the search alone.
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ import multiprocessing
 import random
 import resource
 import statistics
+import sys
 import time
+import tracemalloc
+from array import array
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -78,22 +85,96 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(ordered) * 1000, 3), "p99_ms": round(p99 * 1000, 3)}
 
 
+def deep_size(root: object) -> int:
+    """Bytes held by `root` and everything it reaches through containers (each object once)."""
+    seen: set[int] = set()
+    stack = [root]
+    total = 0
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        total += sys.getsizeof(obj)
+        if isinstance(obj, dict):
+            stack.extend(obj.keys())
+            stack.extend(obj.values())
+        elif isinstance(obj, list | tuple | set | frozenset):
+            stack.extend(obj)
+        elif not isinstance(obj, str | bytes | int | float | array) and hasattr(obj, "__dict__"):
+            stack.extend(vars(obj).values())
+    return total
+
+
+def _memory(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Memory a fresh build keeps (tracemalloc), and its largest attributes (deep size)."""
+    normaliser = Normaliser(Lexicon())
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    index = Index.build(pairs, normaliser)
+    gc.collect()
+    kept = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    parts = {
+        name: round(deep_size(value) / 2**20, 1)
+        for name, value in vars(index).items()
+        if name != "normaliser"
+    }
+    return {"index_mb": round(kept / 2**20, 1), "index_parts_mb": parts}
+
+
+def _search_floor(index: Index, normaliser: Normaliser, questions: list[str]) -> list[float]:
+    """CPU seconds of the search alone per question, the least of three runs (noise removed)."""
+    prepared = []
+    for question in questions:
+        expanded = normaliser.expand(question)
+        prepared.append(([normaliser.repair(w) for w in expanded], expanded))
+    floors = []
+    for words, expanded in prepared:
+        runs = []
+        for _ in range(3):
+            started = time.thread_time()
+            index.search(words, expanded)
+            runs.append(time.thread_time() - started)
+        floors.append(min(runs))
+    return floors
+
+
+def _postings(index: Index, normaliser: Normaliser, questions: list[str]) -> float:
+    """Mean number of posting entries the prefilter visits per query."""
+    cost = getattr(index, "prefilter_cost", None)
+    if cost is None:
+        return -1.0
+    visited = [cost([normaliser.repair(w) for w in normaliser.expand(q)]) for q in questions]
+    return round(float(statistics.mean(visited)), 1)
+
+
+def _timed(index: Index, normaliser: Normaliser, question: str) -> tuple[float, float]:
+    """Wall and CPU seconds to normalise and search one question, as the matcher does."""
+    started, cpu = time.perf_counter(), time.thread_time()
+    expanded = normaliser.expand(question)
+    index.search([normaliser.repair(w) for w in expanded], expanded)
+    return time.perf_counter() - started, time.thread_time() - cpu
+
+
 def _measure(size: int, query_count: int, baseline_queries: int) -> dict[str, Any]:
     pairs = synthetic(size)
     questions = queries(pairs, query_count)
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     normaliser = Normaliser(Lexicon())
     index = Index.build(pairs, normaliser)
     build_seconds = time.perf_counter() - started
+    build_cpu = time.thread_time() - cpu_started
     gc.freeze()  # as the server does: the long-lived index is not rescanned by the GC
-    latencies = []
-    for question in questions:
-        t0 = time.perf_counter()
-        expanded = normaliser.expand(question)
-        index.search([normaliser.repair(w) for w in expanded], expanded)
-        latencies.append(time.perf_counter() - t0)
+    timed = [_timed(index, normaliser, question) for question in questions]
+    latencies = [wall for wall, _ in timed]
+    # On a busy machine the wall clock counts time spent preempted; CPU time does not.
+    cpu = [spent for _, spent in timed]
     ours_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    postings = _postings(index, normaliser, questions)
+    floor = _search_floor(index, normaliser, questions)
     corpus = [question for _, question in pairs]
     baseline = []
     for question in questions[:baseline_queries]:
@@ -105,12 +186,17 @@ def _measure(size: int, query_count: int, baseline_queries: int) -> dict[str, An
         "intents": len(index.intents),
         "ours": {
             "build_s": round(build_seconds, 3),
+            "build_cpu_s": round(build_cpu, 3),
             **_percentiles(latencies),
             "queries": len(latencies),
+            **{f"cpu_{k}": v for k, v in _percentiles(cpu).items()},
+            **{f"search_floor_{k}": v for k, v in _percentiles(floor).items()},
             "peak_rss_mb": round(ours_rss / 1024, 1),
             "index_rss_mb": round((ours_rss - base_rss) / 1024, 1),
+            "postings_per_query": postings,
         },
         "baseline_wratio": {**_percentiles(baseline), "queries": len(baseline), "build_s": 0.0},
+        "memory": _memory(pairs),
     }
 
 

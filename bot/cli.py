@@ -102,14 +102,18 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import asyncio
-
-    from handlers.server import run
+    from handlers.telegram.bot_app import telegram_channel
+    from handlers.workers import SINGLE_PROCESS, serve
 
     updates = {"host": args.host, "port": args.port}
     settings = settings.model_copy(update={k: v for k, v in updates.items() if v is not None})
-    asyncio.run(run(settings, polling=args.polling))
-    return 0
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if args.workers > 1 and settings.database_url.startswith("sqlite"):
+        print(SINGLE_PROCESS, file=sys.stderr)
+        return 2
+    return serve(settings, [telegram_channel], args.polling, args.workers)
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -126,7 +130,9 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import build_matcher
     from knowledge.calibration import calibrate
 
-    print(json.dumps(calibrate(build_matcher(settings), load_devset(Path(args.file))), indent=2))
+    items = [item for file in args.file for item in load_devset(Path(file))]
+    refit = not args.confidence_only
+    print(json.dumps(calibrate(build_matcher(settings), items, refit_ranking=refit), indent=2))
     return 0
 
 
@@ -179,6 +185,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--polling", action="store_true", help="poll Telegram (no public URL)")
     serve.add_argument("--host", help="listen address (default: HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="listen port (default: PORT or 8080)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes on one PostgreSQL (default 1)"
+    )
     serve.set_defaults(run=_serve)
 
     ev = sub.add_parser("eval", help="accuracy on a labelled question file")
@@ -187,7 +196,10 @@ def parser() -> argparse.ArgumentParser:
     ev.set_defaults(run=_eval)
 
     cal = sub.add_parser("calibrate", help="refit the matcher's scoring models on a labelled file")
-    cal.add_argument("file")
+    cal.add_argument("file", nargs="+")
+    cal.add_argument(
+        "--confidence-only", action="store_true", help="keep the ranking weights, refit confidence"
+    )
     cal.set_defaults(run=_calibrate)
 
     bench = sub.add_parser("bench", help="matcher speed and memory at several sizes")

@@ -150,7 +150,10 @@ class Dispatcher:
             if outcome is Outcome.SENT:
                 sent += 1
             elif outcome in (Outcome.PAUSE, Outcome.LOST):
-                await asyncio.to_thread(outbox_rows.release, self.sessions, rows[index + 1 :])
+                # A paused row has its own retry time; a lost one was not sent and goes back too
+                # (release only touches rows still carrying our claim token).
+                rest = rows[index + 1 :] if outcome is Outcome.PAUSE else rows[index:]
+                await asyncio.to_thread(outbox_rows.release, self.sessions, rest)
                 break
         return sent
 

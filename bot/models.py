@@ -160,11 +160,42 @@ class ProcessedUpdate(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class InboxItem(Base):
+    """A platform update committed before it is acknowledged; workers claim and handle it.
+
+    `state`: pending → claimed (a worker holds the lease) → replied (the core's replies are
+    stored, being sent) → done; or failed. One citizen's rows are handled one at a time, oldest
+    first, in any process.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "platform_id"),
+        Index("ix_inbox_state_id", "state", "id"),
+        Index("ix_inbox_channel_citizen_id", "channel", "citizen", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    platform_id: Mapped[str] = mapped_column(String(64))
+    citizen: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[dt.datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(default=0)
+    replies: Mapped[list[Any] | None] = mapped_column(JSON)
+    processed_at: Mapped[dt.datetime | None] = mapped_column()
+
+
 __all__ = [
     "AnswerRating",
     "Base",
     "Contact",
     "DialogueState",
+    "InboxItem",
     "MessageLog",
     "ProcessedUpdate",
     "UnansweredQuestion",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from dataclasses import dataclass
 
@@ -39,6 +40,6 @@ def build(settings: Settings, matcher: Matcher | None = None) -> Services:
     matcher = matcher or build_matcher(settings)
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
-    assistant = Assistant(matcher, sessions)
+    assistant = Assistant(matcher, sessions, dt.timedelta(minutes=settings.followup_minutes))
     feedback.install(assistant, settings)
     return Services(settings, matcher, engine, sessions, assistant)

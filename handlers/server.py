@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import socket
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import uvicorn
@@ -20,14 +21,15 @@ from starlette.routing import BaseRoute, Route
 from bot.config import Settings
 from bot.delivery import Sender
 from bot.feedback import make_dispatcher
+from bot.gateway.front import Gateway
+from bot.gateway.housekeeping import prune_forever
 from bot.runtime import Services, build
-from handlers.telegram.bot_app import TelegramChannel, TelegramConfig
-from handlers.telegram.redact import install_redaction
-from handlers.telegram.webhook import webhook_route
+from bot.shared.backends import SharedFloodGate, build_shared
+from handlers.channel import BackgroundTask, Channel
 
 log = logging.getLogger(__name__)
-BackgroundTask = Callable[[], Awaitable[None]]
-TELEGRAM_OFF = "TELEGRAM_BOT_TOKEN is not set"
+# Builds one channel: (settings, gateway, polling, primary worker?) -> Channel.
+ChannelFactory = Callable[[Settings, Gateway, bool, bool], Channel]
 
 
 def database_status(services: Services) -> dict[str, Any]:
@@ -43,34 +45,45 @@ def database_status(services: Services) -> dict[str, Any]:
     return {"ok": True, "backend": backend, "revision": revision}
 
 
+def inbox_status(gateway: Gateway) -> dict[str, Any]:
+    """The inbox backlog, or why it cannot be read."""
+    try:
+        return gateway.status()
+    except SQLAlchemyError as error:
+        return {"error": type(error).__name__}
+
+
 def create_app(
     services: Services,
-    telegram: TelegramChannel | None = None,
+    channels: Sequence[Channel] = (),
+    gateway: Gateway | None = None,
     background: Sequence[BackgroundTask] = (),
     routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
-    """The ASGI app: /healthz, the Telegram webhook (when on), other `routes` (more channels,
-    the staff web) and `background` jobs (e.g. the outbox dispatcher).
+    """The ASGI app: /healthz, every channel's routes, other `routes` (the staff web), the
+    front door's workers and `background` jobs (e.g. the outbox dispatcher).
 
     Channels start and stop with the app (its lifespan); background jobs run beside them and
     are cancelled at shutdown.
     """
-    jobs = [*background, *(telegram.background_tasks() if telegram else [])]
+    jobs = [*background, *(job for channel in channels for job in channel.jobs())]
+    if gateway is not None:
+        jobs += [gateway.run_forever, lambda: prune_forever(gateway)]
 
     async def healthz(_request: Request) -> JSONResponse:
         database = await run_in_threadpool(database_status, services)
-        channels = {"telegram": telegram.status() if telegram else _off(TELEGRAM_OFF)}
-        healthy = database["ok"] and all(c["state"] != "error" for c in channels.values())
+        states = {channel.name: channel.status() for channel in channels}
+        healthy = database["ok"] and all(s["state"] != "error" for s in states.values())
         body = {"status": "ok" if healthy else "degraded", "database": database}
-        body["channels"] = channels
+        body["channels"] = states
+        if gateway is not None:
+            body["inbox"] = await run_in_threadpool(inbox_status, gateway)
         return JSONResponse(body, status_code=200 if database["ok"] else 503)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        if telegram is not None:
-            await telegram.start()
-        else:
-            log.warning("Telegram is off: %s", TELEGRAM_OFF)
+        for channel in channels:
+            await channel.start()
         tasks = [asyncio.create_task(_supervised(job)) for job in jobs]
         try:
             yield
@@ -78,17 +91,15 @@ def create_app(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            if telegram is not None:
-                await telegram.stop()
+            for channel in channels:
+                await channel.stop()
+            if gateway is not None:
+                gateway.stop()
 
     mounted: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *routes]
-    if telegram is not None and telegram.mode == "webhook":
-        mounted.append(webhook_route(telegram))
+    for channel in channels:
+        mounted += channel.routes()
     return Starlette(routes=mounted, lifespan=lifespan)
-
-
-def _off(reason: str) -> dict[str, Any]:
-    return {"enabled": False, "state": "off", "reason": reason}
 
 
 async def _supervised(job: BackgroundTask) -> None:
@@ -101,37 +112,63 @@ async def _supervised(job: BackgroundTask) -> None:
         log.exception("background job %s crashed", getattr(job, "__name__", job))
 
 
-def protect_logs(settings: Settings) -> None:
-    """Bot API URLs contain the token: keep HTTP client chatter out, redact what remains."""
+def _mode(status: dict[str, Any]) -> str:
+    return str(status.get("mode") or f"off ({status.get('reason')})")
+
+
+def protect_logs() -> None:
+    """Keep HTTP client chatter (request URLs carry bot tokens) out of the log."""
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    secrets = [settings.telegram_bot_token, settings.telegram_webhook_secret]
-    install_redaction(s.get_secret_value() for s in secrets if s is not None)
 
 
-async def run(settings: Settings, polling: bool = False) -> None:
-    """Build everything and serve until interrupted (SIGINT/SIGTERM stop it cleanly)."""
-    protect_logs(settings)
+async def run(
+    settings: Settings,
+    factories: Sequence[ChannelFactory],
+    polling: bool = False,
+    sock: socket.socket | None = None,
+    primary: bool = True,
+) -> None:
+    """Build everything and serve until interrupted (SIGINT/SIGTERM stop it cleanly).
+
+    `sock`: a listening socket shared by several worker processes; `primary`: the worker that
+    registers webhooks and polls.
+    """
+    protect_logs()
     services = await asyncio.to_thread(build, settings)
-    config = TelegramConfig.from_settings(settings, polling)
-    telegram = TelegramChannel(services, config) if config is not None else None
-    senders: dict[str, Sender] = {"telegram": telegram.sender()} if telegram else {}
+    # Flood control, the send rate and the alert limit shared by every worker (Redis when
+    # REDIS_URL is set, else PostgreSQL; SQLite: this process's memory).
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    shared = await asyncio.to_thread(build_shared, services.engine, redis_url)
+    flood = SharedFloodGate(shared.flood, settings.flood_messages, settings.flood_seconds)
+    gateway = Gateway(services, flood, alert_limit=shared.alerts)
+    channels = [factory(settings, gateway, polling, primary) for factory in factories]
+    senders: dict[str, Sender] = {}
+    for channel in channels:
+        sender = channel.sender()
+        if sender is not None:
+            senders[channel.name] = sender
     # Staff answers, status changes, new-ticket cards and the digest leave through the outbox.
-    outbox = make_dispatcher(services.sessions, settings, senders)
-    app = create_app(services, telegram, background=[outbox.run_forever])
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host=settings.host,
-            port=settings.port,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
-        )
+    outbox = make_dispatcher(services.sessions, settings, senders, shared=shared)
+    app = create_app(services, channels, gateway, background=[outbox.run_forever])
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
     )
-    state = telegram.mode if telegram else f"off ({TELEGRAM_OFF})"
-    log.info("serving on http://%s:%d; telegram: %s", settings.host, settings.port, state)
+    server = uvicorn.Server(config)
+    states = ", ".join(f"{c.name}: {_mode(c.status())}" for c in channels) or "no channels"
+    log.info(
+        "serving on http://%s:%d; %s; shared state: %s",
+        settings.host,
+        settings.port,
+        states,
+        shared.backend,
+    )
     try:
-        await server.serve()
+        await server.serve(sockets=[sock] if sock is not None else None)
     finally:
         services.engine.dispose()

@@ -61,8 +61,12 @@ def _candidates(matcher: Matcher, item: dict[str, Any]) -> tuple[list[Scored], i
     return [s for s in found if not matcher.kb.entries[s.intent].out_of_scope], len(expanded)
 
 
-def calibrate(matcher: Matcher, items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Fit both models on `items`; also report a two-fold (even/odd) cross-check."""
+def calibrate(
+    matcher: Matcher, items: list[dict[str, Any]], *, refit_ranking: bool = True
+) -> dict[str, Any]:
+    """Fit both models on `items` (or only the confidence model over the index's current
+    ranking weights); also report a two-fold (even/odd) cross-check."""
+    current = Logistic(tuple(index_module.WEIGHTS[p] for p in PARTS), index_module.BIAS)
     prepared = [(item, *_candidates(matcher, item)) for item in items]
 
     def rank_data(rows: list[Any]) -> tuple[list[list[float]], list[float]]:
@@ -95,12 +99,14 @@ def calibrate(matcher: Matcher, items: list[dict[str, Any]]) -> dict[str, Any]:
                 ),
                 key=lambda s: -s.score,
             )
-            xs.append(confidence_features(tuple(rescored), words))
-            ys.append(1.0 if rescored[0].intent == item["intent"] else 0.0)
+            lang = matcher.language.detect(item["q"])
+            ordered, fit = matcher.order(tuple(rescored), item["q"], lang)
+            xs.append(confidence_features(ordered, words, fit))
+            ys.append(1.0 if ordered[0].intent == item["intent"] else 0.0)
         return xs, ys
 
     def both(rows: list[Any]) -> tuple[Logistic, Logistic]:
-        ranker = fit(*rank_data(rows))
+        ranker = fit(*rank_data(rows)) if refit_ranking else current
         return ranker, fit(*confidence_data(rows, ranker))
 
     ranker, confident = both(prepared)

@@ -3,27 +3,33 @@
 Each intent (knowledge-base entry) is represented twice: by a TF-IDF centroid of all its sample
 questions' word unigrams and bigrams (generalises to new wordings), and by the samples themselves
 (rapidfuzz similarity catches near-verbatim questions and typos). Rare n-grams select a few
-candidate intents through an inverted index, so the cost per query stays nearly flat as the
-knowledge base grows; only the candidates are scored in full.
+candidate intents through an inverted index; an n-gram in more than POSTING_CAP intents never
+selects, so the cost per query stays flat as the knowledge base grows; only the candidates are
+scored in full.
+
+Storage is compact (see knowledge/packing.py): n-grams are integer ids, and the centroids, the
+per-sample vectors and the postings are flat `array`s, so memory grows by a few bytes per n-gram
+occurrence instead of a Python object per weight.
 """
 
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
-from collections import Counter, defaultdict
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from knowledge.normaliser import Normaliser
+from knowledge.packing import BIGRAM_WEIGHT, Packed, features, pack
 
-BIGRAM_WEIGHT = 1.6
+__all__ = ["Index", "Scored", "features"]
+
 MAX_CANDIDATES = 24
-PREFILTER_MIN_POSTINGS = 50  # n-grams in at most this many intents always select candidates
-PREFILTER_SHARE = 0.02  # ... or in at most this share of all intents
+POSTING_CAP = 50  # an n-gram in more intents than this is too common to select candidates
 
 
 @dataclass(frozen=True)
@@ -45,15 +51,14 @@ BIAS = -4.58
 RERANK = 8
 
 
-def features(words: Sequence[str], stopwords: frozenset[str]) -> Counter[str]:
-    """Unigrams of content words plus bigrams of neighbouring words (Vietnamese compounds)."""
-    content = [w for w in words if w not in stopwords]
-    grams: Counter[str] = Counter(content)
-    for left, right in itertools.pairwise(words):
-        if left in stopwords and right in stopwords:
-            continue
-        grams[f"{left}_{right}"] += 1
-    return grams
+@dataclass(frozen=True)
+class _Query:
+    """A query's known n-grams (ids, unit TF-IDF weights, IDF weights) and its total IDF."""
+
+    ids: list[int]
+    unit: list[float]
+    idf: list[float]
+    total: float
 
 
 class Index:
@@ -63,62 +68,27 @@ class Index:
         self.normaliser = normaliser
         self.stopwords = normaliser.lexicon.stopwords
         self.intents: list[str] = []
-        self.samples: list[list[str]] = []
-        self.sample_grams: list[dict[str, list[tuple[int, float]]]] = []
-        self.centroids: list[dict[str, float]] = []
-        self.grams: list[frozenset[str]] = []
-        self.idf: dict[str, float] = {}
-        self.unknown_idf = 1.0
-        self.postings: dict[str, list[int]] = {}
+        self.samples: list[list[str]] = []  # each intent's samples, words sorted (token_sort)
         self.vocabulary: frozenset[str] = frozenset()
+        self.packed = Packed()
 
     @classmethod
     def build(cls, items: Iterable[tuple[str, str]], normaliser: Normaliser) -> Index:
         """Index (intent id, sample question) pairs."""
         index = cls(normaliser)
-        grouped: dict[str, list[list[str]]] = defaultdict(list)
+        grouped: dict[str, list[list[str]]] = {}
+        words: dict[str, str] = {}  # one string object per distinct word, however often it occurs
         for intent, question in items:
-            grouped[intent].append(normaliser.expand(question))
-        index.vocabulary = frozenset(w for qs in grouped.values() for q in qs for w in q)
+            expanded = [words.setdefault(w, w) for w in normaliser.expand(question)]
+            grouped.setdefault(intent, []).append(expanded)
+        index.vocabulary = frozenset(words)
         normaliser.set_vocabulary(index.vocabulary)
-        sample_features: list[list[Counter[str]]] = []
-        document_frequency: Counter[str] = Counter()
-        for intent, questions in grouped.items():
-            index.intents.append(intent)
-            index.samples.append(sorted({" ".join(q) for q in questions}))
-            feats = [features(q, index.stopwords) for q in questions]
-            sample_features.append(feats)
-            document_frequency.update({g for f in feats for g in f})
-        total = max(len(index.intents), 1)
-        index.idf = {g: math.log(1 + total / df) for g, df in document_frequency.items()}
-        index.unknown_idf = math.log(1 + total / 0.5)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for position, feats in enumerate(sample_features):
-            vectors = [index._vector(feat) for feat in feats]
-            centroid: Counter[str] = Counter()
-            for vector in vectors:
-                centroid.update(vector)
-            by_gram: dict[str, list[tuple[int, float]]] = defaultdict(list)
-            for number, vector in enumerate(vectors):
-                for gram, weight in vector.items():
-                    by_gram[gram].append((number, weight))
-            index.sample_grams.append(dict(by_gram))
-            index.centroids.append(_unit(centroid))
-            index.grams.append(frozenset(centroid))
-            for gram in centroid:
-                postings[gram].append(position)
-        index.postings = dict(postings)
+        index.intents = list(grouped)
+        index.samples = [
+            sorted({" ".join(sorted(q)) for q in questions}) for questions in grouped.values()
+        ]
+        index.packed = pack(list(grouped.values()), index.stopwords)
         return index
-
-    def _vector(self, grams: Counter[str]) -> dict[str, float]:
-        vector = {}
-        for gram, count in grams.items():
-            idf = self.idf.get(gram)
-            if idf is None:
-                continue
-            weight = (1 + math.log(count)) * idf
-            vector[gram] = weight * BIGRAM_WEIGHT if "_" in gram else weight
-        return _unit(vector)
 
     def search(
         self, words: Sequence[str], raw_words: Sequence[str] | None = None, limit: int = 5
@@ -131,24 +101,20 @@ class Index:
         grams = features(words, self.stopwords)
         if not grams:
             return []
-        query = self._vector(grams)
+        query = self._query(grams)
         known = self._known(raw_words if raw_words is not None else words)
-        weights = {g: self.idf.get(g, self.unknown_idf) for g in grams}
-        weights = {g: w * BIGRAM_WEIGHT if "_" in g else w for g, w in weights.items()}
-        total_weight = sum(weights.values()) or 1.0
-        text = " ".join(words)
+        centroids, unit = self.packed.weight, query.unit
         ranked = []
-        for position in self._candidates(query):
-            centroid = self.centroids[position]
-            cosine = sum(weight * centroid.get(gram, 0.0) for gram, weight in query.items())
-            ranked.append((cosine, position))
-        ranked.sort(reverse=True)
+        for position, found in self._candidates(query):
+            cosine = sum([w * centroids[k] for w, k in zip(unit, found, strict=True) if k >= 0])
+            ranked.append((cosine, position, found))
+        ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        text = " ".join(sorted(words))
         results = []
-        for cosine, position in ranked[:RERANK]:
-            best = self._best_sample(query, self.sample_grams[position])
-            own = self.grams[position]
-            cover = sum(w for g, w in weights.items() if g in own) / total_weight
-            match = process.extractOne(text, self.samples[position], scorer=fuzz.token_sort_ratio)
+        for cosine, position, found in ranked[:RERANK]:
+            best = self._best_sample(query, found)
+            cover = sum(w for w, k in zip(query.idf, found, strict=True) if k >= 0) / query.total
+            match = process.extractOne(text, self.samples[position], scorer=fuzz.ratio)
             fuzzy = match[1] / 100 if match else 0.0
             parts = {
                 "cosine": cosine,
@@ -164,29 +130,92 @@ class Index:
         results.sort(key=lambda s: s.score, reverse=True)
         return results[:limit]
 
-    @staticmethod
-    def _best_sample(
-        query: dict[str, float], sample_grams: dict[str, list[tuple[int, float]]]
-    ) -> float:
+    def prefilter_cost(self, words: Sequence[str]) -> int:
+        """Posting entries the prefilter visits for `words` (the benchmark reports it)."""
+        grams = features(words, self.stopwords)
+        query = self._query(grams)
+        return sum(self.packed.frequency(query.ids[i]) for i in self._selecting(query))
+
+    def _query(self, grams: Counter[str]) -> _Query:
+        """Look the query's n-grams up: unit TF-IDF weights of the known ones, IDF of all."""
+        packed = self.packed
+        ids, raw, idf, every = [], [], [], []
+        for gram, count in grams.items():
+            gid = packed.gram_id(gram)
+            weight = packed.idf[gid] if gid >= 0 else packed.unknown_idf
+            if "_" in gram:
+                weight *= BIGRAM_WEIGHT
+            every.append(weight)
+            if gid < 0:
+                continue
+            ids.append(gid)
+            idf.append(weight)
+            tf = (1 + math.log(count)) * packed.idf[gid]
+            raw.append(tf * BIGRAM_WEIGHT if "_" in gram else tf)
+        norm = math.sqrt(sum(v * v for v in raw))
+        unit = [v / norm for v in raw] if norm else []
+        return _Query(ids if norm else [], unit, idf if norm else [], sum(every) or 1.0)
+
+    def _look_up(self, query: _Query, position: int, found: list[int], which: list[int]) -> None:
+        """Fill in `found` (entries in the intent's packed centroid, -1 when absent) for the
+        query n-grams numbered `which`."""
+        packed = self.packed
+        lo, hi = packed.intent_start[position], packed.intent_start[position + 1]
+        grams = packed.gram
+        for i in which:
+            k = bisect_left(grams, query.ids[i], lo, hi)
+            if k < hi and grams[k] == query.ids[i]:
+                found[i] = k
+
+    def _best_sample(self, query: _Query, found: list[int]) -> float:
         """Cosine between the query and the intent's closest sample question."""
+        starts, numbers, weights = (
+            self.packed.sample_start,
+            self.packed.sample_no,
+            self.packed.sample_weight,
+        )
         dots: dict[int, float] = {}
-        for gram, weight in query.items():
-            for number, sample_weight in sample_grams.get(gram, ()):
+        for weight, k in zip(query.unit, found, strict=True):
+            if k < 0:
+                continue
+            start, end = starts[k], starts[k + 1]
+            for number, sample_weight in zip(numbers[start:end], weights[start:end], strict=True):
                 dots[number] = dots.get(number, 0.0) + weight * sample_weight
         return max(dots.values(), default=0.0)
 
-    def _candidates(self, query: dict[str, float]) -> list[int]:
-        """Intents sharing the query's rarer n-grams (the common ones would visit everything)."""
-        limit = max(PREFILTER_MIN_POSTINGS, int(len(self.intents) * PREFILTER_SHARE))
-        grams = [g for g in query if len(self.postings.get(g, ())) <= limit]
-        if not grams:  # only common words: the three rarest of them still narrow things down
-            grams = sorted(query, key=lambda g: len(self.postings.get(g, ())))[:3]
-        totals: dict[int, float] = defaultdict(float)
-        for gram in grams:
-            weight = query[gram]
-            for position in self.postings.get(gram, ()):
-                totals[position] += weight
-        return heapq.nlargest(MAX_CANDIDATES, totals, key=totals.__getitem__)
+    def _selecting(self, query: _Query) -> list[int]:
+        """The query n-grams (by number) that select candidates: the rarer ones (the common ones
+        would visit everything); when there are only common ones, the three rarest."""
+        frequency = [self.packed.frequency(g) for g in query.ids]
+        rare = [i for i, f in enumerate(frequency) if f <= POSTING_CAP]
+        return rare or sorted(range(len(frequency)), key=frequency.__getitem__)[:3]
+
+    def _candidates(self, query: _Query) -> list[tuple[int, list[int]]]:
+        """Intents sharing the query's selecting n-grams, most shared weight first, each with
+        its centroid entry for every query n-gram (-1 when absent).
+
+        Scanning a posting already tells where the n-gram sits in each intent it visits, so only
+        the common n-grams are looked up, and only in the candidates."""
+        packed = self.packed
+        totals: dict[int, float] = {}
+        found: dict[int, list[int]] = {}
+        selecting = self._selecting(query)
+        for i in selecting:
+            weight = query.unit[i]
+            start, end = packed.postings(query.ids[i])
+            visited = zip(packed.posting[start:end], packed.posting_entry[start:end], strict=True)
+            for position, k in visited:
+                totals[position] = totals.get(position, 0.0) + weight
+                entries = found.get(position)
+                if entries is None:
+                    entries = found[position] = [-1] * len(query.ids)
+                entries[i] = k
+        chosen = set(selecting)
+        common = [i for i in range(len(query.ids)) if i not in chosen]
+        best = heapq.nlargest(MAX_CANDIDATES, totals, key=totals.__getitem__)
+        for position in best:
+            self._look_up(query, position, found[position], common)
+        return [(position, found[position]) for position in best]
 
     def _known(self, words: Sequence[str]) -> float:
         """Share of the query's content words that the knowledge base knows at all."""
@@ -198,8 +227,3 @@ class Index:
 
 def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
-
-
-def _unit(vector: dict[str, float] | Counter[str]) -> dict[str, float]:
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    return {k: v / norm for k, v in vector.items()} if norm else {}

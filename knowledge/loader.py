@@ -22,6 +22,7 @@ from knowledge.schema import (
     Text,
     TextList,
 )
+from knowledge.variants import read_variants
 from knowledge.yamlsource import line_of
 
 DEFAULT_DIR = Path(__file__).parent / "data"
@@ -41,6 +42,7 @@ _ENTRY_KEYS = {
     "source",
     "checked",
     "related",
+    "variants",
 }
 _ENTRY_REQUIRED = {"id", "category", "title", "questions", "answer"}
 _PROCEDURE_KEYS = {
@@ -249,6 +251,7 @@ class _Builder(FieldChecker):
             source=self._source(raw.get("source"), line_of(raw, "source")),
             checked=checked if isinstance(checked, dt.date) else None,
             related=tuple(str(r) for r in related),
+            variants=read_variants(self, raw.get("variants"), line_of(raw, "variants")),
         )
 
     def _procedure(self, raw: Any, line: int) -> Procedure | None:

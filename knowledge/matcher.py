@@ -9,21 +9,30 @@ Both models' weights are fitted by `cchc-bot calibrate` on the labelled dev set.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from knowledge.aspect import detect
 from knowledge.index import Index, Scored
 from knowledge.langid import LanguageDetector
 from knowledge.normaliser import Normaliser, tokens
 from knowledge.schema import KnowledgeBase
+from knowledge.subject import SubjectFit, SubjectModel
+from knowledge.variants import VariantFinder
 
 Band = Literal["answer", "suggest", "decline"]
 
 # Confidence model over `confidence_features`, fitted by `cchc-bot calibrate`.
-CONFIDENCE_WEIGHTS = (3.64, 3.55, 2.15, 2.48, 1.87, -0.13, -1.99, 2.2)
-CONFIDENCE_BIAS = -6.49
+CONFIDENCE_WEIGHTS = (2.72, 2.87, 2.62, 3.02, 1.76, 0.14, -2.19, 1.22, 1.84, 0.81)
+CONFIDENCE_BIAS = -5.41
 SHORT_QUERY_WORDS = 2  # content words; "khai sinh", "chứng thực"
 SHORT_QUERY_LOGIT_LEAD = 1.0  # how far the best topic must lead to answer a bare keyword
+VARIANT_CANDIDATES = 3  # a variant is looked for among this many leading in-scope topics
+VARIANT_RUNNER_UP = 0.5  # ... scoring at least this share of the best one's rank score
+VARIANT_MIN_COVER = 0.5  # ... whose own words (triggers included) account for the subject
+SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
+REDIRECT_MIN_COVER = 0.4  # share of the subject words a redirect's own samples must account for
+REDIRECT_MIN_PAIRS = 0.2  # ... and of the word pairs around them ("con nuôi" is not "chăn nuôi")
 
 
 @dataclass(frozen=True)
@@ -47,9 +56,13 @@ class Match:
     suggestions: tuple[str, ...] = ()
     redirect: str | None = None  # the out-of-scope entry that explains where to go instead
     ranked: tuple[Scored, ...] = ()
+    variant: str | None = None  # the entry's variant the question names (its own answer)
+    aspect: str | None = None  # what it asks about: knowledge.aspect.ASPECTS, or None
 
 
-def confidence_features(ranked: tuple[Scored, ...], words: int) -> list[float]:
+def confidence_features(
+    ranked: tuple[Scored, ...], words: int, subject: SubjectFit
+) -> list[float]:
     """Evidence about the best candidate, in the order of CONFIDENCE_WEIGHTS."""
     top = ranked[0]
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
@@ -62,6 +75,8 @@ def confidence_features(ranked: tuple[Scored, ...], words: int) -> list[float]:
         top.fuzzy,
         top.known,
         math.log(1 + words),
+        subject.cover,
+        subject.unknown,
     ]
 
 
@@ -88,15 +103,21 @@ class Matcher:
         vi_words = _words(kb, "vi") | set(kb.lexicon.abbreviations)
         en_words = _words(kb, "en")
         self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
+        self.subjects = SubjectModel(kb, self.normaliser)
+        self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
 
-    def _ambiguous(self, text: str, in_scope: list[Scored]) -> bool:
+    def _ambiguous(
+        self, text: str, in_scope: list[Scored], subject: SubjectFit, lang: str
+    ) -> bool:
         """A bare keyword ("chứng thực", "hồ sơ") that fits several topics almost equally well
         is a question about which topic: offer them rather than guess. Compared on the logit
         scale, where near-certain scores (0.997 vs 0.953) are still told apart."""
         if len(in_scope) < 2:
             return False
         content = [w for w in tokens(text) if w not in self.kb.lexicon.stopwords]
-        if len(content) > SHORT_QUERY_WORDS:
+        # "lệ phí hộ tịch" is as bare as "hộ tịch": what is asked does not name the topic.
+        bare = len(subject.words) if subject.words and lang == "vi" else len(content)
+        if min(len(content), bare) > SHORT_QUERY_WORDS:
             return False
         return _logit(in_scope[0].score) - _logit(in_scope[1].score) < SHORT_QUERY_LOGIT_LEAD
 
@@ -106,20 +127,53 @@ class Matcher:
         words = [self.normaliser.repair(w) for w in expanded]
         return tuple(self.index.search(words, expanded, limit=6)), len(expanded)
 
+    def subject(self, text: str, intent: str, lang: str = "vi") -> SubjectFit:
+        """How well `intent` accounts for what `text` is about (boilerplate aside)."""
+        words = self.subjects.words(self.normaliser.expand(text))
+        return self.subjects.fit(intent, words, lang)
+
+    def order(
+        self, ranked: tuple[Scored, ...], text: str, lang: str
+    ) -> tuple[tuple[Scored, ...], SubjectFit]:
+        """Candidates re-ordered so that one covering the question's subject words comes first;
+        with the subject fit of the new best."""
+        words = self.subjects.words(self.normaliser.expand(text))
+        fits = {s.intent: self.subjects.fit(s.intent, words, lang) for s in ranked}
+        keep = 1 - SUBJECT_SHARE
+
+        def key(s: Scored) -> float:
+            return s.score * (keep + SUBJECT_SHARE * fits[s.intent].cover)
+
+        reordered = tuple(replace(s, score=key(s)) for s in sorted(ranked, key=key, reverse=True))
+        return reordered, fits[reordered[0].intent]
+
     def match(self, text: str) -> Match:
-        """Match one question."""
+        """Match one question: its topic (band, intent, score) and its aspect."""
+        return replace(self._match(text), aspect=detect(text, self.normaliser))
+
+    def _match(self, text: str) -> Match:
         lang = self.language.detect(text)
         ranked, words = self.rank(text)
         if not ranked:
             return Match(text, lang, "decline", None, 0.0)
+        ranked, fit = self.order(ranked, text, lang)
         top = ranked[0]
-        score = round(100 * confidence(confidence_features(ranked, words)), 1)
+        score = round(100 * confidence(confidence_features(ranked, words, fit)), 1)
         limits = self.thresholds
         if self.kb.entries[top.intent].out_of_scope:
-            return Match(text, lang, "decline", None, score, redirect=top.intent, ranked=ranked)
+            redirect = top.intent if self._redirect_fits(text, top.intent, fit) else None
+            return Match(text, lang, "decline", None, score, redirect=redirect, ranked=ranked)
+        if not fit.words and top.intent not in self.subjects.subjectless:
+            # Boilerplate alone ("lệ phí bao nhiêu?", "cần giấy tờ gì"): no subject to answer.
+            low = min(score, limits.suggest / 2)
+            return Match(text, lang, "decline", None, low, ranked=ranked)
         in_scope = [s for s in ranked if not self.kb.entries[s.intent].out_of_scope]
+        named = self._variant(text, lang, in_scope)
+        if named is not None:
+            intent, variant = named
+            return Match(text, lang, "answer", intent, score, ranked=ranked, variant=variant)
         lead = 100 * (top.score - in_scope[1].score) if len(in_scope) > 1 else 100.0
-        clear = lead >= limits.margin and not self._ambiguous(text, in_scope)
+        clear = lead >= limits.margin and not self._ambiguous(text, in_scope, fit, lang)
         if score >= limits.answer and clear:
             return Match(text, lang, "answer", top.intent, score, ranked=ranked)
         if score >= limits.suggest:
@@ -127,6 +181,27 @@ class Matcher:
             options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
             return Match(text, lang, "suggest", top.intent, score, options, ranked=ranked)
         return Match(text, lang, "decline", None, score, ranked=ranked)
+
+    def _redirect_fits(self, text: str, redirect: str, fit: SubjectFit) -> bool:
+        """A redirect is shown only when its own words account for the question's subject
+        (a question of boilerplate alone, "nộp ở đâu", has no subject a redirect could fit)."""
+        if not fit.words or fit.cover < REDIRECT_MIN_COVER:
+            return False
+        pairs = self.subjects.subject_pairs(self.normaliser.expand(text))
+        return self.subjects.pair_share(redirect, pairs) >= REDIRECT_MIN_PAIRS
+
+    def _variant(self, text: str, lang: str, in_scope: list[Scored]) -> tuple[str, str] | None:
+        """(entry, variant) when the question names a variant of one of the leading topics."""
+        words = self.normaliser.expand(text)
+        for scored in in_scope[:VARIANT_CANDIDATES]:
+            if scored.score < VARIANT_RUNNER_UP * in_scope[0].score:
+                break
+            variant = self.variants.find(scored.intent, words)
+            if variant is None:
+                continue
+            if self.subject(text, scored.intent, lang).cover >= VARIANT_MIN_COVER:
+                return scored.intent, variant.id
+        return None
 
 
 def _logit(p: float) -> float:

@@ -46,6 +46,18 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """A case inside an entry that its general answer does not cover (or covers differently)."""
+
+    id: str
+    triggers: TextList  # phrases (any language) that name this case in a question
+    answer: Text  # its own short answer, or where to go instead
+    where: Text = field(default_factory=dict)
+    legal_basis: tuple[str, ...] = ()
+    title: Text = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     group: str
@@ -57,6 +69,7 @@ class Entry:
     source: Source | None = None
     checked: dt.date | None = None
     related: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
 
     @property
     def out_of_scope(self) -> bool:

@@ -1,4 +1,4 @@
-"""PTB as transport only: one Application, one handler callback, webhook or polling."""
+"""The Telegram channel: a PTB `Bot` as transport; updates go through the front door."""
 
 from __future__ import annotations
 
@@ -6,31 +6,28 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import os
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Update
+from starlette.routing import BaseRoute
+from telegram import Bot, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, TypeHandler
 
 from bot.config import Settings
-from bot.runtime import Services
+from bot.gateway.alerts import StaffAlerts
+from bot.gateway.front import Gateway
+from bot.gateway.quiet import QuietWarning
+from handlers.channel import BackgroundTask, Disabled
 from handlers.telegram.commands import register_commands
-from handlers.telegram.dedup import prune
-from handlers.telegram.dispatch import Dispatcher
-from handlers.telegram.errors import ErrorReporter
-from handlers.telegram.flood import FloodGate
-from handlers.telegram.redact import redact
+from handlers.telegram.convert import CHANNEL
+from handlers.telegram.redact import install_redaction, redact
 from handlers.telegram.request import JsonRequest
-from handlers.telegram.retry import RetryPolicy
+from handlers.telegram.respond import TelegramAdapter
 from handlers.telegram.sender import TelegramSender
+from handlers.telegram.shape import MalformedUpdateError, key_of
+from handlers.telegram.webhook import webhook_route
 
 log = logging.getLogger(__name__)
-App = Application[Any, Any, Any, Any, Any, Any]
-BackgroundTask = Callable[[], Awaitable[None]]
 
 WEBHOOK_PATH = "/telegram/webhook"
 ALLOWED_UPDATES = [
@@ -39,13 +36,9 @@ ALLOWED_UPDATES = [
     Update.CALLBACK_QUERY,
     Update.MY_CHAT_MEMBER,
 ]
-# Threads running the core. The core is mostly CPU under the GIL: more threads than cores
-# starve the event loop (measured: 2 threads beat 4 and 8 on a 2-core machine).
-WORKERS = min(4, max(2, os.cpu_count() or 2))
-CONCURRENT_UPDATES = 64  # updates in flight (one user's are still handled in order)
 CONNECTIONS = 64  # HTTP connections to the Bot API for sending
 POLL_TIMEOUT = 10  # seconds of getUpdates long polling
-PRUNE_EVERY = 6 * 3600.0  # seconds between cleanups of processed_updates
+POLL_BACKOFF = 2.0  # seconds after a failed getUpdates
 
 
 @dataclass(frozen=True)
@@ -93,19 +86,27 @@ def derived_secret(token: str) -> str:
 
 
 class TelegramChannel:
-    """The Telegram channel's lifecycle (start, stop, status) around a PTB Application."""
+    """The Telegram channel's lifecycle (start, stop, status), webhook route and polling."""
 
-    name = "telegram"
+    name = CHANNEL
 
-    def __init__(self, services: Services, config: TelegramConfig) -> None:
-        self.services = services
+    def __init__(self, config: TelegramConfig, gateway: Gateway, primary: bool = True) -> None:
         self.config = config
-        self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="telegram")
-        flood = FloodGate(config.flood_messages, config.flood_seconds)
-        self.dispatcher = Dispatcher(services, self.executor, flood, RetryPolicy())
+        self.gateway = gateway
+        self.primary = primary  # the one worker that registers commands, the webhook, polls
         # Our own request objects, so they can be closed even when startup failed half-way.
         self.requests = (JsonRequest(connection_pool_size=CONNECTIONS), JsonRequest())
-        self.application = self._build_application()
+        self.bot = Bot(
+            config.token,
+            base_url=config.base_url,
+            request=self.requests[0],
+            get_updates_request=self.requests[1],
+        )
+        self.adapter = TelegramAdapter(self.bot)
+        gateway.register(self.adapter)
+        self.unauthenticated = QuietWarning(
+            log, "webhook requests without the right secret token; refused"
+        )
         self.state = "stopped"
         self.problem: str | None = None
         self.username: str | None = None
@@ -117,103 +118,95 @@ class TelegramChannel:
 
     @property
     def running(self) -> bool:
-        """Whether updates are being received and handled."""
+        """Whether updates are being received."""
         return self.state == "running"
 
-    def _build_application(self) -> App:
-        builder = (
-            ApplicationBuilder()
-            .token(self.config.token)
-            .base_url(self.config.base_url)
-            .request(self.requests[0])
-            .get_updates_request(self.requests[1])
-            .concurrent_updates(CONCURRENT_UPDATES)
-            .job_queue(None)
-        )
-        if not self.config.polling:
-            builder = builder.updater(None)
-        application: App = builder.build()
-        application.add_handler(TypeHandler(Update, self.dispatcher.on_update))
-        reporter = ErrorReporter(
-            self.services.matcher.kb, self.config.staff_chat_id, self.config.secrets
-        )
-        application.add_error_handler(reporter)
-        return application
+    def routes(self) -> list[BaseRoute]:
+        """The webhook, in webhook mode."""
+        return [] if self.config.polling else [webhook_route(self, WEBHOOK_PATH)]
 
     async def start(self) -> None:
-        """Connect (getMe), register commands, then set the webhook or start polling.
+        """Connect (getMe); the primary worker registers commands and the webhook.
 
         A failure here (bad token, Telegram unreachable) is logged and shown by /healthz; the
         rest of the server keeps running.
         """
-        bot = self.application.bot
         try:
-            await self.application.initialize()
-            self.username = bot.username
-            await self._register_commands()
-            await self.application.start()
-            if self.config.polling:
-                await bot.delete_webhook()
-                assert self.application.updater is not None
-                await self.application.updater.start_polling(
-                    timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
-                )
-            else:
-                await bot.set_webhook(
-                    self.config.webhook_url or "",
-                    secret_token=self.config.webhook_secret,
-                    allowed_updates=ALLOWED_UPDATES,
-                )
+            await self.bot.initialize()
+            self.username = self.bot.username
+            if self.primary:
+                await self._register_commands()
+                if self.config.polling:
+                    await self.bot.delete_webhook()
+                else:
+                    await self.bot.set_webhook(
+                        self.config.webhook_url or "",
+                        secret_token=self.config.webhook_secret,
+                        allowed_updates=ALLOWED_UPDATES,
+                    )
         except TelegramError as error:
             self.state, self.problem = "error", redact(str(error), self.config.secrets)
             log.error("Telegram did not start: %s: %s", type(error).__name__, self.problem)
             return
         self.state = "running"
-        log.info("Telegram is on: @%s, %s mode", bot.username, self.mode)
+        log.info("Telegram is on: @%s, %s mode", self.bot.username, self.mode)
 
     async def _register_commands(self) -> None:
         try:
-            await register_commands(self.application.bot)
+            await register_commands(self.bot)
         except TelegramError as error:
             log.warning("setMyCommands failed (%s); the / menu may be stale", type(error).__name__)
 
     async def stop(self) -> None:
-        """Stop polling and handling, close the HTTP client. The webhook stays set on purpose:
-        Telegram keeps updates while we restart."""
-        application = self.application
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        await application.shutdown()
+        """Close the HTTP clients. The webhook stays set on purpose: Telegram keeps updates
+        while we restart."""
+        await self.bot.shutdown()  # a no-op when it never initialized
         for request in self.requests:
             await request.shutdown()
-        self.executor.shutdown(wait=True)
         self.state = "stopped"
 
     def secret_matches(self, header: str | None) -> bool:
         """Whether a webhook request carries our X-Telegram-Bot-Api-Secret-Token."""
         return hmac.compare_digest((header or "").encode(), self.config.webhook_secret.encode())
 
-    async def accept(self, data: dict[str, Any]) -> None:
-        """Queue one update received by the webhook (PTB processes it)."""
-        update = Update.de_json(data, self.application.bot)
-        await self.application.update_queue.put(update)
-
     def sender(self) -> TelegramSender:
         """The outbox's sender for this bot."""
-        return TelegramSender(self.application.bot)
+        return TelegramSender(self.bot)
 
-    def background_tasks(self) -> list[BackgroundTask]:
-        """Periodic jobs the server runs while the channel is up."""
-        return [self._prune_forever]
+    def jobs(self) -> list[BackgroundTask]:
+        """Long polling (primary worker, polling mode), which writes to the same inbox."""
+        return [self._poll_forever] if self.config.polling and self.primary else []
 
-    async def _prune_forever(self) -> None:
+    async def _poll_forever(self) -> None:
+        """getUpdates → inbox. The offset moves on only after the batch is committed, so a
+        crash makes Telegram hand the same updates out again."""
+        offset: int | None = None
         while True:
-            removed = await self.dispatcher.run_sync(prune, self.services.engine)
-            if removed:
-                log.info("forgot %d old processed update ids", removed)
-            await asyncio.sleep(PRUNE_EVERY)
+            if not self.running:
+                await asyncio.sleep(POLL_BACKOFF)
+                continue
+            try:
+                found = await self.bot.get_updates(
+                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
+                )
+            except TelegramError as error:
+                log.warning("getUpdates failed (%s); retrying", type(error).__name__)
+                await asyncio.sleep(POLL_BACKOFF)
+                continue
+            for update in found:
+                await self._store(update.to_dict())
+                offset = update.update_id + 1
+
+    async def _store(self, data: dict[str, Any]) -> None:
+        try:
+            platform_id, citizen = key_of(data)
+        except MalformedUpdateError as error:
+            log.warning("getUpdates gave a malformed update (%s); skipped", error)
+            return
+        if citizen is None:
+            self.gateway.skip()
+        else:
+            await self.gateway.receive(CHANNEL, platform_id, citizen, data)
 
     def status(self) -> dict[str, Any]:
         """For /healthz: mode, state, the bot's name and the update counters."""
@@ -222,9 +215,27 @@ class TelegramChannel:
             "mode": self.mode,
             "state": self.state,
             "bot": f"@{self.username}" if self.username else None,
-            "queued": self.application.update_queue.qsize(),
-            "updates": self.dispatcher.progress.as_dict(),
+            "updates": self.gateway.progress.as_dict(),
         }
         if self.problem:
             found["problem"] = self.problem
         return found
+
+
+TELEGRAM_OFF = "TELEGRAM_BOT_TOKEN is not set"
+
+
+def telegram_channel(
+    settings: Settings, gateway: Gateway, polling: bool = False, primary: bool = True
+) -> TelegramChannel | Disabled:
+    """The Telegram channel from the settings (off without a token); staff alerts go to
+    STAFF_CHAT_ID through it, and its secrets are kept out of every log line."""
+    config = TelegramConfig.from_settings(settings, polling)
+    if config is None:
+        return Disabled(CHANNEL, TELEGRAM_OFF)
+    install_redaction(config.secrets)
+    channel = TelegramChannel(config, gateway, primary)
+    if config.staff_chat_id is not None:
+        recipient = str(config.staff_chat_id)
+        gateway.alerts = StaffAlerts(channel.sender(), recipient, gateway.alert_limit)
+    return channel

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
-from telegram.constants import ParseMode
+from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.delivery import DeliveryError
 from bot.messages import Reply
+from handlers.telegram.api import send_outgoing
 from handlers.telegram.convert import CHANNEL
 from handlers.telegram.redact import redact
-from handlers.telegram.render import Outgoing, render_all
+from handlers.telegram.render import render_all
 from handlers.telegram.retry import retry_after_seconds
 
-# KB answers cite portal URLs; a preview card for each would bury the answer.
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 RATE_PER_SECOND = 25.0  # Telegram allows ~30 messages/s per bot; stay under it
-
-
-async def send_outgoing(
-    bot: Bot, chat_id: int | str, message: Outgoing, reply_to: int | None = None
-) -> Message:
-    """sendMessage with HTML parse mode, no link preview, optionally as a reply."""
-    reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-    return await bot.send_message(
-        chat_id,
-        message.text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=message.markup,
-        link_preview_options=NO_PREVIEW,
-        reply_parameters=reply,
-    )
 
 
 def chat_id_of(recipient: str) -> int | str:

@@ -1,38 +1,65 @@
-"""The webhook route: check Telegram's secret header, queue the update, answer at once."""
+"""The webhook route: check Telegram's secret, check the update, commit it, then answer 200."""
 
 from __future__ import annotations
 
-import json
 import logging
+from typing import Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from handlers.telegram.bot_app import WEBHOOK_PATH, TelegramChannel
+from bot.gateway.front import Gateway
+from bot.gateway.quiet import QuietWarning
+from handlers.telegram.convert import CHANNEL
+from handlers.telegram.shape import MalformedUpdateError, decode, key_of
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+MAX_BODY = 1 << 20  # bytes; Telegram's updates are far smaller
 
 
-def webhook_route(channel: TelegramChannel) -> Route:
-    """POST /telegram/webhook for `channel`."""
+class Door(Protocol):
+    """What the route needs from the channel."""
+
+    gateway: Gateway
+    unauthenticated: QuietWarning
+
+    @property
+    def running(self) -> bool: ...
+
+    def secret_matches(self, header: str | None) -> bool: ...
+
+
+def webhook_route(channel: Door, path: str) -> Route:
+    """POST `path` for `channel`."""
 
     async def receive(request: Request) -> Response:
         if not channel.secret_matches(request.headers.get(SECRET_HEADER)):
-            log.warning("webhook request without the right secret token; refused")
+            channel.unauthenticated.hit()
             return JSONResponse({"ok": False, "error": "forbidden"}, status_code=403)
-        if not channel.running:
+        if not (channel.running and channel.gateway.running):
             # Telegram retries later; the update is not lost.
             return JSONResponse({"ok": False, "error": "not ready"}, status_code=503)
+        body = await request.body()
         try:
-            data = json.loads(await request.body())
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                raise ValueError("not an update")
-            await channel.accept(data)
-        except (ValueError, TypeError, KeyError) as error:
-            log.warning("webhook request with a malformed update: %s", type(error).__name__)
+            if len(body) > MAX_BODY:
+                raise MalformedUpdateError("too large")
+            data = decode(body)
+            platform_id, citizen = key_of(data)
+        except MalformedUpdateError as error:
+            log.warning("webhook request with a malformed update (%s); refused", error)
             return JSONResponse({"ok": False, "error": "bad update"}, status_code=400)
+        if citizen is None:
+            channel.gateway.skip()
+            return JSONResponse({"ok": True})
+        try:
+            await channel.gateway.receive(CHANNEL, platform_id, citizen, data)
+        except SQLAlchemyError as error:
+            # Not stored, so not acknowledged: Telegram delivers it again later.
+            log.error("could not store update %s: %s", platform_id, type(error).__name__)
+            return JSONResponse({"ok": False, "error": "not ready"}, status_code=503)
         return JSONResponse({"ok": True})
 
-    return Route(WEBHOOK_PATH, receive, methods=["POST"])
+    return Route(path, receive, methods=["POST"])

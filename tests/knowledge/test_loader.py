@@ -99,7 +99,7 @@ def test_unknown_field_names_file_line_and_entry(kb_dir: Path) -> None:
     assert problem.endswith(
         "demo.yaml:9: entry 'one': unknown field 'fees' in entry "
         "(expected: answer, category, checked, id, procedure, questions, "
-        "related, source, title)"
+        "related, source, title, variants)"
     )
 
 

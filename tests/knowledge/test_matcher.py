@@ -84,7 +84,7 @@ def test_dev_set_gate(matcher: Matcher) -> None:
 def test_holdout_gate(matcher: Matcher) -> None:
     """Questions nobody tuned on: a floor below the measured figures, to catch regressions."""
     outcome = evaluate(matcher, load_devset(HOLDOUT))
-    assert outcome["questions"] >= 300
+    assert outcome["questions"] >= 280  # 17 repeats of KB or dev questions removed
     assert outcome["vietnamese_accuracy"] >= 93.0
     assert outcome["english_accuracy"] >= 85.0
     assert outcome["out_of_scope_declined"] >= 93.0

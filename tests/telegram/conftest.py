@@ -16,9 +16,11 @@ import uvicorn
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.gateway.flood import MemoryFloodGate
+from bot.gateway.front import Gateway
 from bot.runtime import Services, build
 from handlers.server import create_app
-from handlers.telegram.bot_app import WEBHOOK_PATH, TelegramChannel, TelegramConfig
+from handlers.telegram.bot_app import WEBHOOK_PATH, TelegramChannel, telegram_channel
 from knowledge.loader import load
 from knowledge.matcher import Matcher
 from tests.telegram.fake_bot_api import FakeBotApi, loopback_socket
@@ -64,13 +66,14 @@ async def serve_bot(
     port = sock.getsockname()[1]
     token = new_token()
     settings = bot_settings(services.settings, fake, token, port, **changes)
+    if settings.staff_chat_id is not None:
+        fake.add_chat(token, settings.staff_chat_id)  # the bot was added to the staff group
     services = dataclasses.replace(services, settings=settings)
-    config = TelegramConfig.from_settings(settings, polling)
-    assert config is not None
-    channel = TelegramChannel(services, config)
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(services, channel), log_config=None, access_log=False)
-    )
+    gateway = Gateway(services, MemoryFloodGate(settings.flood_messages, settings.flood_seconds))
+    channel = telegram_channel(settings, gateway, polling)
+    assert isinstance(channel, TelegramChannel)
+    app = create_app(services, [channel], gateway)
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         for _ in range(1000):
@@ -79,7 +82,9 @@ async def serve_bot(
             await asyncio.sleep(0.01)
         assert server.started, "the bot server did not start"
         assert channel.running, channel.problem
-        yield BotUnderTest(fake, token, channel, services, f"http://127.0.0.1:{port}")
+        while not gateway.running:
+            await asyncio.sleep(0.01)
+        yield BotUnderTest(fake, token, channel, gateway, services, f"http://127.0.0.1:{port}")
     finally:
         server.should_exit = True
         await task

@@ -6,6 +6,12 @@ answerCallbackQuery and sendChatAction. State is kept per bot token, so one serv
 many tests at once. Every call is recorded; the next calls of a method can be made to fail with
 429 / 403 / 400 / 502. Updates pushed with `push_update` are delivered like Telegram does: to
 the webhook set with setWebhook (with its secret header), else to getUpdates.
+
+It refuses what Telegram refuses (see `fake_html`), with Telegram's status and description:
+text over 4,096 UTF-16 code units or empty, broken or unsupported HTML in HTML parse mode,
+`callback_data` over 64 bytes, and chats the bot cannot write to — a user who never sent it an
+update (403) or a group it was never added to (400). `add_chat` makes a chat known, as adding
+the bot to the staff group does.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.telegram.fake_html import BotApiError, check_chat, check_markup, check_text
 
 BOT_USERNAME = "cchc_test_bot"
 # Form fields that are plain strings even when they look like JSON numbers.
@@ -93,6 +101,7 @@ class _Bot:
     deliveries: list[Delivery] = field(default_factory=list)
     queue: asyncio.Queue[dict[str, Any]] | None = None
     next_message_id: int = 1000
+    chats: set[int] = field(default_factory=set)  # chats the bot may write to
 
 
 class FakeBotApi:
@@ -182,10 +191,16 @@ class FakeBotApi:
             queue = self._bot(token).failures.setdefault(method, deque())
             queue.extend([(status, body)] * count)
 
+    def add_chat(self, token: str, chat_id: int) -> None:
+        """Let the bot write to `chat_id` (a group it was added to, a user who started it)."""
+        with self._lock:
+            self._bot(token).chats.add(chat_id)
+
     def push_update(self, token: str, update: dict[str, Any]) -> None:
         """Deliver an update as Telegram would: webhook if set, else getUpdates."""
         with self._lock:
             bot = self._bot(token)
+            bot.chats |= _chats_in(update)
             if bot.webhook_url is None:
                 bot.pending.append(update)
                 return
@@ -223,8 +238,14 @@ class FakeBotApi:
             call.status = 404
             body = {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
             return JSONResponse(body, status_code=404)
-        with self._lock:
-            call.result = handler(bot, params)
+        try:
+            with self._lock:
+                _check(bot, method, params)
+                call.result = handler(bot, params)
+        except BotApiError as refused:
+            call.status = refused.status
+            body = {"ok": False, "error_code": refused.status, "description": refused.description}
+            return JSONResponse(body, status_code=refused.status)
         for listener in self.listeners:
             listener(token, call)
         return JSONResponse({"ok": True, "result": call.result})
@@ -319,6 +340,29 @@ class FakeBotApi:
 
     def _m_sendChatAction(self, bot: _Bot, params: dict[str, Any]) -> bool:  # noqa: N802
         return True
+
+
+def _check(bot: _Bot, method: str, params: dict[str, Any]) -> None:
+    """Refuse, as Telegram does, what it would not accept."""
+    if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendChatAction"):
+        check_chat(int(params["chat_id"]), bot.chats)
+    if method in ("sendMessage", "editMessageText"):
+        check_text(params)
+    if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+        check_markup(params)
+
+
+def _chats_in(update: dict[str, Any]) -> set[int]:
+    """The chats and users an update shows the bot (it may answer them from then on)."""
+    found: set[int] = set()
+    for value in update.values():
+        if not isinstance(value, dict):
+            continue
+        for holder in (value, value.get("message") or {}):
+            for key in ("chat", "from"):
+                if isinstance(holder.get(key), dict) and "id" in holder[key]:
+                    found.add(int(holder[key]["id"]))
+    return found
 
 
 def _bot_user(token: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.gateway.front import Gateway
 from bot.runtime import Services
 from handlers.telegram.bot_app import TelegramChannel
 from tests.telegram import updates
@@ -98,6 +99,7 @@ class BotUnderTest:
     fake: FakeBotApi
     token: str
     channel: TelegramChannel
+    gateway: Gateway
     services: Services
     url: str
     transcript: Transcript = field(default_factory=Transcript)
@@ -119,7 +121,7 @@ class BotUnderTest:
         for item in items:
             self.fake.push_update(self.token, item)
         self.pushed += len(items)
-        await self.channel.dispatcher.progress.wait_finished(self.pushed, timeout)
+        await self.gateway.progress.wait_finished(self.pushed, timeout)
         new = self.calls()[seen:]
         self.transcript.bot(new)
         return new

@@ -1,13 +1,11 @@
-"""Flood control and per-user ordering."""
+"""Flood control: the in-process sliding window behind the `FloodGate` interface."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from handlers.telegram.flood import FloodGate, Verdict
-from handlers.telegram.locks import KeyedLocks
+from bot.gateway.flood import MemoryFloodGate as FloodGate
+from bot.gateway.flood import Verdict
 
 ALLOW, WARN, DROP = Verdict.ALLOW, Verdict.WARN, Verdict.DROP
 
@@ -45,19 +43,3 @@ def test_idle_users_are_forgotten() -> None:
 def test_nonsense_limits_are_refused() -> None:
     with pytest.raises(ValueError, match="flood"):
         FloodGate(0, 10.0)
-
-
-async def test_one_users_updates_run_in_order_and_others_in_parallel() -> None:
-    locks = KeyedLocks()
-    log: list[str] = []
-
-    async def work(user: str, n: int, pause: float) -> None:
-        async with locks.hold(user):
-            log.append(f"{user}{n} start")
-            await asyncio.sleep(pause)
-            log.append(f"{user}{n} end")
-
-    await asyncio.gather(work("a", 1, 0.05), work("a", 2, 0.0), work("b", 1, 0.0))
-    assert log.index("a1 end") < log.index("a2 start")
-    assert log.index("b1 end") < log.index("a1 end")  # b did not wait for a
-    assert len(locks) == 0

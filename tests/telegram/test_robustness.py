@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.models import Contact, ProcessedUpdate
+from bot.models import Contact, InboxItem
 from bot.runtime import Services
 from tests.telegram import updates
 from tests.telegram.conftest import STAFF_CHAT_ID, serve_bot
@@ -38,7 +38,7 @@ async def test_a_flood_gets_one_please_wait(services: Services, fake_api: FakeBo
             bot: Ông/Bà gửi tin hơi nhanh, vui lòng đợi vài giây rồi gửi tiếp.
             """
         )
-        assert bot.channel.dispatcher.progress.flooded == 3
+        assert bot.gateway.progress.flooded == 3
         # Someone else is not slowed down by An's flood.
         binh = bot.citizen("Bình", user_id=7_003)
         await binh.says("/help")
@@ -135,11 +135,11 @@ async def test_a_repeated_update_is_processed_once(bot: BotUnderTest) -> None:
         bot: 📌 * căn cước *
         """
     )
-    assert bot.channel.dispatcher.progress.duplicates == 1
+    assert bot.gateway.progress.duplicates == 1
     await bot.eventually(lambda: len(bot.fake.deliveries(bot.token)) == 2)
     assert [d.status for d in bot.fake.deliveries(bot.token)] == [200, 200]
     with bot.services.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 1
+        assert session.scalar(select(func.count()).select_from(InboxItem)) == 1
 
 
 async def test_an_unhandled_error_apologises_and_tells_staff_without_leaking(

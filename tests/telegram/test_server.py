@@ -17,9 +17,13 @@ from starlette.routing import Route
 from telegram import Bot
 
 from bot.delivery import DeliveryError
+from bot.gateway.flood import MemoryFloodGate
+from bot.gateway.front import Gateway
 from bot.messages import Button, Reply
 from bot.runtime import Services
+from handlers.channel import Disabled
 from handlers.server import create_app
+from handlers.telegram.bot_app import TELEGRAM_OFF, telegram_channel
 from handlers.telegram.render import MAX_TEXT, length
 from handlers.telegram.sender import TelegramSender
 from tests.telegram import updates
@@ -45,8 +49,8 @@ async def test_webhook_requires_the_secret_header(bot: BotUnderTest) -> None:
         right = await client.post(url, json=update, headers={SECRET_HEADER: WEBHOOK_SECRET})
     assert (missing.status_code, wrong.status_code) == (403, 403)
     assert (garbage.status_code, not_update.status_code, right.status_code) == (400, 400, 200)
-    await bot.channel.dispatcher.progress.wait_finished(1)
-    assert bot.channel.dispatcher.progress.handled == 1  # only the authenticated update
+    await bot.gateway.progress.wait_finished(1)
+    assert bot.gateway.progress.handled == 1  # only the authenticated update
     assert len(bot.calls("sendMessage")) == 1
 
 
@@ -104,7 +108,8 @@ async def serve(app: object) -> AsyncIterator[str]:
 async def test_without_a_token_the_server_runs_and_says_telegram_is_off(
     services: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async with serve(create_app(services)) as url, httpx.AsyncClient() as client:
+    off = Disabled("telegram", TELEGRAM_OFF)
+    async with serve(create_app(services, [off])) as url, httpx.AsyncClient() as client:
         health = await client.get(f"{url}/healthz")
         webhook = await client.post(f"{url}/telegram/webhook", json={})
     assert health.status_code == 200
@@ -129,14 +134,10 @@ async def test_a_wrong_token_leaves_the_server_up_and_healthz_says_why(
             "telegram_api_base_url": fake_api.base_url,
         }
     )
-    from dataclasses import replace
-
-    from handlers.telegram.bot_app import TelegramChannel, TelegramConfig
-
-    config = TelegramConfig.from_settings(settings)
-    assert config is not None
-    channel = TelegramChannel(replace(services, settings=settings), config)
-    async with serve(create_app(services, channel)) as url, httpx.AsyncClient() as client:
+    gateway = Gateway(services, MemoryFloodGate(8, 10.0))
+    channel = telegram_channel(settings, gateway)
+    app = create_app(services, [channel], gateway)
+    async with serve(app) as url, httpx.AsyncClient() as client:
         health = await client.get(f"{url}/healthz")
     telegram = health.json()["channels"]["telegram"]
     assert health.json()["status"] == "degraded"
@@ -192,6 +193,7 @@ async def test_a_long_answer_is_split_cleanly_and_escaped(
 
 async def test_the_outbox_sender_maps_telegram_errors(fake_api: FakeBotApi) -> None:
     token = new_token()
+    fake_api.add_chat(token, 7001)  # a citizen who wrote to the bot before
     async with Bot(token, base_url=fake_api.base_url) as api:
         sender = TelegramSender(api)
         reply = Reply("Hồ sơ <đã> tiếp nhận & xử lý", ((Button("Xem", "menu"),),))

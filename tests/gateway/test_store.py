@@ -1,4 +1,4 @@
-"""The adapter's own small database writes, on SQLite and PostgreSQL."""
+"""The front door's small database writes, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select, update
 
+from bot.gateway.contacts import mark_blocked
+from bot.gateway.housekeeping import prune_processed as prune
 from bot.messages import Inbound
 from bot.models import Contact, ProcessedUpdate
 from bot.runtime import Services
-from handlers.telegram.blocked import mark_blocked
-from handlers.telegram.dedup import prune
 
 
 def first_time(services: Services, channel: str, update_id: str) -> bool:

@@ -1,4 +1,4 @@
-"""Counters of what the Telegram channel did, for /healthz, the benchmark and the tests."""
+"""Counters of what the front door did, for /healthz, the benchmark and the tests."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ class Progress:
     ignored: int = 0
     duplicates: int = 0
     flooded: int = 0
+    taken_over: int = 0
+    undelivered: int = 0
     failed: int = 0
     finished: int = 0
-    dedup_seconds: float = 0.0
     core_seconds: float = 0.0
     send_seconds: float = 0.0
     _waiters: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list, repr=False)
@@ -54,10 +55,11 @@ class Progress:
             "ignored": self.ignored,
             "duplicates": self.duplicates,
             "flooded": self.flooded,
+            "taken_over": self.taken_over,
+            "undelivered": self.undelivered,
             "failed": self.failed,
             "finished": self.finished,
             "mean_ms": {
-                "dedup": round(self.dedup_seconds / per * 1000, 3),
                 "core": round(self.core_seconds / per * 1000, 3),
                 "send": round(self.send_seconds / per * 1000, 3),
             },

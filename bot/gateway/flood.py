@@ -1,20 +1,27 @@
-"""Per-user flood control: a sliding window of accepted messages, one polite warning."""
+"""Flood control: the `FloodGate` interface and today's in-process sliding window behind it.
+
+Shared implementations for several workers (`bot.shared.backends.SharedFloodGate` over
+PostgreSQL or Redis) plug in through the protocol; `Verdict` is the one in `bot.shared`."""
 
 from __future__ import annotations
 
-import enum
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.shared.protocols import Verdict
+
+__all__ = ["FloodGate", "MemoryFloodGate", "Verdict"]
 
 
-class Verdict(enum.Enum):
-    """What to do with a message: handle it, warn once, or drop it silently."""
+class FloodGate(Protocol):
+    """Decides, per citizen key, whether a message that arrived at `now` (seconds) is handled."""
 
-    ALLOW = "allow"
-    WARN = "warn"
-    DROP = "drop"
+    def check(self, key: str, now: float) -> Verdict:
+        """Record a message from `key` and say what to do with it."""
+        ...
 
 
 @dataclass
@@ -23,7 +30,7 @@ class _Window:
     warned: bool = False
 
 
-class FloodGate:
+class MemoryFloodGate:
     """At most `limit` messages per `seconds` per user; the first one over gets a warning.
 
     Rejected messages do not count, so a user who waits is served again as soon as the oldest

@@ -1,0 +1,232 @@
+"""The durable inbox: commit an update before acknowledging it; claim with per-citizen order.
+
+A webhook (or the long-polling loop) calls `store` and answers the platform only after it
+returns, so an acknowledged update survives a crash. Workers `claim` rows with a lease: on
+PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several processes never take the same row; on
+SQLite (one process) the claiming UPDATE alone is enough. Only the oldest open row of each
+citizen can be claimed, so one citizen's messages are handled one at a time, in arrival order,
+across every process. A worker that dies leaves its rows to be claimed again when the lease
+expires (seconds, not minutes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, case, delete, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from bot.messages import Reply
+from bot.models import InboxItem, utcnow
+from bot.outbox import dump_replies, load_replies
+
+PENDING, CLAIMED, REPLIED, DONE, FAILED = "pending", "claimed", "replied", "done", "failed"
+OPEN = (PENDING, CLAIMED, REPLIED)  # not finished: blocks the citizen's later rows
+LEASE = dt.timedelta(seconds=10)
+KEEP = dt.timedelta(days=2)  # finished rows kept for redelivery dedup and inspection
+
+
+@functools.lru_cache(maxsize=16)
+def single(engine: Engine) -> Engine:
+    """The same pool in autocommit: one statement, one round trip (no BEGIN, no COMMIT).
+
+    Every inbox statement outside the core's transaction is a single atomic statement.
+    """
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+class LeaseLostError(Exception):
+    """Another worker took the row over (our lease expired): roll back, do nothing."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One inbox row this worker holds a lease on."""
+
+    id: int
+    channel: str
+    platform_id: str
+    citizen: str
+    payload: dict[str, Any]
+    received_at: dt.datetime
+    token: str
+    attempts: int
+    replies: list[Reply] | None  # stored by an earlier attempt: only sending is left
+
+
+def store(
+    engine: Engine, channel: str, platform_id: str, citizen: str, payload: dict[str, Any]
+) -> bool:
+    """Commit one update; False when it was stored before (a redelivery, absorbed)."""
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    values = {
+        "channel": channel,
+        "platform_id": platform_id,
+        "citizen": citizen,
+        "payload": payload,
+        "received_at": utcnow(),
+        "state": PENDING,
+        "attempts": 0,
+    }
+    statement = (
+        insert(InboxItem)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["channel", "platform_id"])
+        .returning(InboxItem.id)
+    )
+    with single(engine).connect() as connection:
+        return connection.execute(statement).first() is not None
+
+
+def claim(
+    engine: Engine,
+    worker: str,
+    limit: int = 32,
+    lease: dt.timedelta = LEASE,
+    now: dt.datetime | None = None,
+) -> list[Claim]:
+    """Lease up to `limit` rows, each the oldest open row of its citizen; commit the lease."""
+    now = now or utcnow()
+    older = aliased(InboxItem)
+    waits_for_older = exists().where(
+        older.channel == InboxItem.channel,
+        older.citizen == InboxItem.citizen,
+        older.state.in_(OPEN),
+        older.id < InboxItem.id,
+    )
+    due = or_(InboxItem.state == PENDING, InboxItem.lease_until < now)
+    candidates = (
+        select(InboxItem.id)
+        .where(InboxItem.state.in_(OPEN), due, ~waits_for_older)
+        .order_by(InboxItem.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    token = uuid.uuid4().hex
+    statement = (
+        update(InboxItem)
+        .where(InboxItem.id.in_(candidates))
+        .values(
+            state=case((InboxItem.state == REPLIED, REPLIED), else_=CLAIMED),
+            claimed_by=worker[:64],
+            claim_token=token,
+            lease_until=now + lease,
+            attempts=InboxItem.attempts + 1,
+        )
+        .returning(
+            InboxItem.id,
+            InboxItem.channel,
+            InboxItem.platform_id,
+            InboxItem.citizen,
+            InboxItem.payload,
+            InboxItem.received_at,
+            InboxItem.attempts,
+            InboxItem.replies,
+        )
+    )
+    with single(engine).connect() as connection:
+        rows = connection.execute(statement).all()
+    claims = [
+        Claim(
+            row.id,
+            row.channel,
+            row.platform_id,
+            row.citizen,
+            row.payload,
+            _aware(row.received_at),
+            token,
+            row.attempts,
+            load_replies(row.replies) if row.replies is not None else None,
+        )
+        for row in rows
+    ]
+    return sorted(claims, key=lambda c: c.id)
+
+
+def save_replies(session: Session, held: Claim, replies: list[Reply]) -> None:
+    """In the core's transaction: the replies to send, so a crash after it only resends them.
+
+    Raises `LeaseLostError` (the caller rolls back the whole message) when the row is not ours.
+    """
+    result = session.execute(
+        update(InboxItem)
+        .where(
+            InboxItem.id == held.id,
+            InboxItem.claim_token == held.token,
+            InboxItem.state == CLAIMED,
+        )
+        .values(state=REPLIED, replies=dump_replies(replies))
+        .returning(InboxItem.id)
+        .execution_options(synchronize_session=False)  # no ORM bookkeeping: not loaded here
+    )
+    if result.first() is None:
+        raise LeaseLostError(f"inbox row {held.id} was taken over")
+
+
+def finish(engine: Engine, held: list[Claim], state: str = DONE) -> int:
+    """Mark rows finished (done or failed) if still ours; returns how many were."""
+    if not held:
+        return 0
+    # Tokens are unique per claim: a row another worker took over has a token not in ours.
+    ids, tokens = [c.id for c in held], sorted({c.token for c in held})
+    with single(engine).connect() as connection:
+        result = connection.execute(
+            update(InboxItem)
+            .where(InboxItem.id.in_(ids), InboxItem.claim_token.in_(tokens))
+            .where(InboxItem.state.in_(OPEN))
+            .values(state=state, processed_at=utcnow(), lease_until=None)
+        )
+        return result.rowcount
+
+
+def renew(engine: Engine, held: list[Claim], lease: dt.timedelta = LEASE) -> int:
+    """Extend the lease of rows still being handled (a slow send must not lose them)."""
+    if not held:
+        return 0
+    tokens = {c.token for c in held}
+    with single(engine).connect() as connection:
+        result = connection.execute(
+            update(InboxItem)
+            .where(
+                InboxItem.id.in_([c.id for c in held]),
+                InboxItem.claim_token.in_(tokens),
+                InboxItem.state.in_(OPEN),
+            )
+            .values(lease_until=utcnow() + lease)
+        )
+        return result.rowcount
+
+
+def backlog(engine: Engine, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Open rows and the age of the oldest one, for /healthz."""
+    now = now or utcnow()
+    with engine.connect() as connection:
+        count, oldest = connection.execute(
+            select(func.count(), func.min(InboxItem.received_at)).where(InboxItem.state.in_(OPEN))
+        ).one()
+    age = (now - _aware(oldest)).total_seconds() if oldest is not None else 0.0
+    return {"backlog": int(count), "oldest_age_seconds": round(max(age, 0.0), 3)}
+
+
+def prune(engine: Engine, keep: dt.timedelta = KEEP) -> int:
+    """Forget finished rows older than `keep`; returns how many went."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            delete(InboxItem).where(
+                InboxItem.state.in_((DONE, FAILED)), InboxItem.received_at < utcnow() - keep
+            )
+        )
+        return result.rowcount
+
+
+def _aware(value: Any) -> dt.datetime:
+    """Core queries bypass the ORM type on some paths: make sure the value is aware UTC."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    assert isinstance(value, dt.datetime)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)

@@ -1,0 +1,148 @@
+"""What a question is about, apart from what it asks.
+
+Administrative questions share boilerplate (hồ sơ, thủ tục, lệ phí, bao lâu, ở đâu, nộp, đăng ký…,
+listed in data/generic.yaml). Those words say what is asked, never the subject. The rest of the
+question's content words are its *subject words*; an entry may answer only when its own sample
+questions account for the subject words, weighted by how rare each word is across entries. A word
+no entry has ever used weighs the most, so a question about anything the knowledge base has never
+heard of is declined by construction, without a list of forbidden topics.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge.normaliser import Normaliser, fold
+from knowledge.schema import Entry, KnowledgeBase
+
+GENERIC_FILE = Path(__file__).parent / "data" / "generic.yaml"
+
+
+@dataclass(frozen=True)
+class SubjectFit:
+    """How well one entry accounts for a question's subject words."""
+
+    words: tuple[str, ...]  # the question's subject words
+    cover: float  # IDF-weighted share of the subject words the entry uses (1.0 when none)
+    unknown: float  # IDF-weighted share of subject words no entry uses at all
+    pairs: float = 1.0  # share of the question's word pairs around subject words the entry uses
+
+
+def load_generic(path: Path = GENERIC_FILE) -> tuple[tuple[str, ...], ...]:
+    """The boilerplate phrases (folded token tuples), longest first."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    phrases = {tuple(fold(str(p)).split()) for p in data.get("phrases", [])}
+    return tuple(sorted((p for p in phrases if p), key=lambda p: (-len(p), p)))
+
+
+def strip_phrases(words: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> list[str]:
+    """`words` with every occurrence of the phrases removed (longest phrase first)."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        by_first.setdefault(phrase[0], []).append(phrase)
+    kept: list[str] = []
+    position = 0
+    while position < len(words):
+        for phrase in by_first.get(words[position], ()):
+            if tuple(words[position : position + len(phrase)]) == phrase:
+                position += len(phrase)
+                break
+        else:
+            kept.append(words[position])
+            position += 1
+    return kept
+
+
+class SubjectModel:
+    """Subject words of a question and each entry's vocabulary, with IDF weights over entries."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        normaliser: Normaliser,
+        phrases: tuple[tuple[str, ...], ...] | None = None,
+    ) -> None:
+        self.phrases = load_generic() if phrases is None else phrases
+        self.stopwords = kb.lexicon.stopwords
+        self.normaliser = normaliser
+        self.vocabulary = {e.id: self._entry_words(e) for e in kb.entries.values()}
+        self.pairs = {e.id: self._entry_pairs(e) for e in kb.entries.values()}
+        self.stems = {
+            e.id: frozenset(
+                _stem(w) for q in e.questions.get("en", []) for w in normaliser.expand(q)
+            )
+            for e in kb.entries.values()
+        }
+        # Entries whose subject is the boilerplate itself ("nộp hồ sơ online ở đâu", "hi ad"):
+        # one of their own sample questions has no subject words. Only these may answer a
+        # question that names no subject; "lệ phí bao nhiêu?" is never the marriage entry's.
+        self.subjectless = frozenset(
+            e.id
+            for e in kb.entries.values()
+            if any(not self.words(normaliser.expand(q)) for qs in e.questions.values() for q in qs)
+        )
+        frequency: Counter[str] = Counter(w for ws in self.vocabulary.values() for w in ws)
+        total = max(len(self.vocabulary), 1)
+        self.idf = {w: math.log(1 + total / df) for w, df in frequency.items()}
+        self.unknown_idf = math.log(1 + total / 0.5)
+
+    def _entry_words(self, entry: Entry) -> frozenset[str]:
+        texts = [q for qs in entry.questions.values() for q in qs] + list(entry.title.values())
+        texts += [t for v in entry.variants for ts in v.triggers.values() for t in ts]
+        return frozenset(w for text in texts for w in self.normaliser.expand(text))
+
+    def _entry_pairs(self, entry: Entry) -> frozenset[tuple[str, str]]:
+        texts = [q for qs in entry.questions.values() for q in qs] + list(entry.title.values())
+        return frozenset(p for text in texts for p in _pairs(self.normaliser.expand(text)))
+
+    def subject_pairs(self, expanded: Sequence[str]) -> tuple[tuple[str, str], ...]:
+        """Neighbouring word pairs of the question that involve a subject word."""
+        subject = set(self.words(expanded))
+        return tuple(p for p in _pairs(expanded) if p[0] in subject or p[1] in subject)
+
+    def pair_share(self, entry_id: str, pairs: Sequence[tuple[str, str]]) -> float:
+        """Share of `pairs` found in the entry's own sample questions (1.0 when none)."""
+        if not pairs:
+            return 1.0
+        own = self.pairs.get(entry_id, frozenset())
+        return sum(1 for p in pairs if p in own) / len(pairs)
+
+    def words(self, expanded: Sequence[str]) -> tuple[str, ...]:
+        """The subject words of an expanded (folded, abbreviation-expanded) question."""
+        content = strip_phrases(expanded, self.phrases)
+        return tuple(w for w in content if w not in self.stopwords and not w.isdigit())
+
+    def weight(self, word: str) -> float:
+        """How much a subject word says (rare across entries: much; unknown: most)."""
+        return self.idf.get(word, self.unknown_idf)
+
+    def fit(self, entry_id: str, words: Sequence[str], lang: str = "vi") -> SubjectFit:
+        """How much of the subject words `entry_id` accounts for (a typo counts when its
+        repaired form is the entry's own word; in English, a word sharing its stem)."""
+        if not words:
+            return SubjectFit((), 1.0, 0.0)
+        own = self.vocabulary.get(entry_id, frozenset())
+        stems = self.stems.get(entry_id, frozenset()) if lang == "en" else frozenset()
+
+        def has(word: str) -> bool:
+            return word in own or self.normaliser.repair(word) in own or _stem(word) in stems
+
+        total = sum(self.weight(w) for w in words)
+        covered = sum(self.weight(w) for w in words if has(w))
+        unknown = sum(self.weight(w) for w in words if w not in self.idf)
+        return SubjectFit(tuple(words), covered / total, unknown / total)
+
+
+def _stem(word: str) -> str:
+    """A crude English stem (marry, married, marriage → marr), enough to compare word families."""
+    return word[:4] if len(word) >= 5 else word
+
+
+def _pairs(words: Sequence[str]) -> list[tuple[str, str]]:
+    return [(words[i], words[i + 1]) for i in range(len(words) - 1)]
