@@ -130,7 +130,7 @@ class Matcher:
 
     def subject(self, text: str, intent: str, lang: str = "vi") -> SubjectFit:
         """How well `intent` accounts for what `text` is about (boilerplate aside)."""
-        words = self.subjects.words(self.normaliser.expand(text))
+        words = self.subjects.words(self.normaliser.expand(text), lang)
         return self.subjects.fit(intent, words, lang)
 
     def order(
@@ -138,7 +138,7 @@ class Matcher:
     ) -> tuple[tuple[Scored, ...], SubjectFit]:
         """Candidates re-ordered so that one covering the question's subject words comes first;
         with the subject fit of the new best."""
-        words = self.subjects.words(self.normaliser.expand(text))
+        words = self.subjects.words(self.normaliser.expand(text), lang)
         fits = {s.intent: self.subjects.fit(s.intent, words, lang) for s in ranked}
         keep = 1 - SUBJECT_SHARE
 

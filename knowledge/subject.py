@@ -34,10 +34,12 @@ class SubjectFit:
     pairs: float = 1.0  # share of the question's word pairs around subject words the entry uses
 
 
-def load_generic(path: Path = GENERIC_FILE) -> tuple[tuple[str, ...], ...]:
-    """The boilerplate phrases (folded token tuples), longest first."""
+def load_generic(
+    path: Path = GENERIC_FILE, section: str = "phrases"
+) -> tuple[tuple[str, ...], ...]:
+    """The boilerplate phrases (folded token tuples) of one section, longest first."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    phrases = {tuple(fold(str(p)).split()) for p in data.get("phrases", [])}
+    phrases = {tuple(fold(str(p)).split()) for p in data.get(section) or []}
     return tuple(sorted((p for p in phrases if p), key=lambda p: (-len(p), p)))
 
 
@@ -69,6 +71,9 @@ class SubjectModel:
         phrases: tuple[tuple[str, ...], ...] | None = None,
     ) -> None:
         self.phrases = load_generic() if phrases is None else phrases
+        self.english = tuple(
+            sorted({*self.phrases, *load_generic(section="english_only")}, key=lambda p: -len(p))
+        )
         self.stopwords = kb.lexicon.stopwords
         self.normaliser = normaliser
         self.vocabulary = {e.id: self._entry_words(e) for e in kb.entries.values()}
@@ -113,9 +118,10 @@ class SubjectModel:
         own = self.pairs.get(entry_id, frozenset())
         return sum(1 for p in pairs if p in own) / len(pairs)
 
-    def words(self, expanded: Sequence[str]) -> tuple[str, ...]:
-        """The subject words of an expanded (folded, abbreviation-expanded) question."""
-        content = strip_phrases(expanded, self.phrases)
+    def words(self, expanded: Sequence[str], lang: str = "vi") -> tuple[str, ...]:
+        """The subject words of an expanded (folded, abbreviation-expanded) question; English
+        questions also drop the English function words that fold like Vietnamese words."""
+        content = strip_phrases(expanded, self.english if lang == "en" else self.phrases)
         return tuple(w for w in content if w not in self.stopwords and not w.isdigit())
 
     def weight(self, word: str) -> float:
