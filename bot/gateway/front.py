@@ -203,14 +203,13 @@ class Gateway:
             return
         replies = held.replies
         if replies is None:  # not handled yet (else: handled before a crash, only send)
-            verdict = self.flood.check(held.citizen, held.received_at.timestamp())
-            if verdict is not Verdict.ALLOW:
+            started = time.perf_counter()
+            verdict, replies = await self.run_sync(self._gate_then_core, held, event.inbound)
+            if replies is None:
                 self.progress.flooded += 1
                 await self._flooded(adapter, event, verdict)
                 await self._finish(held)
                 return
-            started = time.perf_counter()
-            replies = await self.run_sync(self._core, held, event.inbound)
             self.progress.core_seconds += time.perf_counter() - started
         started = time.perf_counter()
         delivered = await adapter.respond(event, replies)
@@ -226,6 +225,16 @@ class Gateway:
         # makes another worker send the same replies again, stays one round trip wide.
         await self._finish(held)
         self.progress.handled += 1
+
+    def _gate_then_core(
+        self, held: inbox.Claim, inbound: Inbound
+    ) -> tuple[Verdict, list[Reply] | None]:
+        """In a worker thread (a shared flood gate asks the database or Redis): the flood
+        verdict, then the core's replies when the message is allowed."""
+        verdict = self.flood.check(held.citizen, held.received_at.timestamp())
+        if verdict is not Verdict.ALLOW:
+            return verdict, None
+        return verdict, self._core(held, inbound)
 
     def _core(self, held: inbox.Claim, inbound: Inbound) -> list[Reply]:
         """In a worker thread: the core and the inbox row's replies in one transaction."""
