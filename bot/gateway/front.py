@@ -265,7 +265,9 @@ class Gateway:
         log.info("user %s %s the bot", short_id(user_id), "blocked" if blocked else "unblocked")
 
     async def _finish(self, held: inbox.Claim, state: str = inbox.DONE) -> None:
-        await self.run_sync(inbox.finish, self.services.engine, [held], state)
+        # Not on the core's threads: queued behind other citizens' core work, "done" would
+        # lag the send, and a crash in that gap makes another worker send the replies again.
+        await asyncio.to_thread(inbox.finish, self.services.engine, [held], state)
 
     async def _failed(self, held: inbox.Claim, arrival: Arrival | None, error: Exception) -> None:
         """Log without personal data, apologise, tell the staff; the row is not retried."""
