@@ -50,6 +50,14 @@ def install(directory: Path) -> None:
         return count
 
     event.listen(Engine, "before_cursor_execute", on("statements"))
+    if os.environ.get("CCHC_BENCH_STATEMENTS"):  # also count each statement's kind
+
+        def by_kind(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            words = statement.split()
+            table = next((w for w in words[1:6] if w.islower() and w.isidentifier()), "")
+            bump(f"sql {words[0]} {table}")
+
+        event.listen(Engine, "before_cursor_execute", by_kind)
     event.listen(Engine, "begin", unless_autocommit("begins"))
     event.listen(Engine, "commit", unless_autocommit("commits"))
     event.listen(Engine, "rollback", unless_autocommit("rollbacks"))

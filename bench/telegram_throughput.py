@@ -96,7 +96,9 @@ def round_trips(directory: Path) -> Counter[str]:
     return found
 
 
-def start_bot(url: str, fake: LeanFake, workers: int, counts: Path, cwd: Path) -> tuple[Any, int]:
+def start_bot(
+    url: str, fake: LeanFake, workers: int, counts: Path, cwd: Path, log: Path | None = None
+) -> tuple[Any, int]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     env.update(
@@ -112,8 +114,9 @@ def start_bot(url: str, fake: LeanFake, workers: int, counts: Path, cwd: Path) -
         CCHC_BENCH_COUNTS=str(counts),
     )
     command = [sys.executable, str(ROOT / "bench" / "counted_serve.py"), "serve"]
+    errors = log.open("w") if log is not None else subprocess.DEVNULL
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
-        [*command, "--workers", str(workers)], cwd=cwd, env=env, stderr=subprocess.DEVNULL
+        [*command, "--workers", str(workers)], cwd=cwd, env=env, stderr=errors
     )
     return process, port
 
@@ -143,7 +146,7 @@ async def measure(url: str, args: argparse.Namespace, workdir: Path) -> dict[str
     server = await fake.start()
     counts = workdir / f"counts-{uuid.uuid4().hex[:6]}"
     counts.mkdir()
-    process, port = start_bot(url, fake, args.workers, counts, workdir)
+    process, port = start_bot(url, fake, args.workers, counts, workdir, args.bot_log)
     try:
         await wait_ready(port, args.workers, process)
         citizens = Citizens(fake, port, SECRET, QUESTIONS)
@@ -209,6 +212,7 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--users", type=int, default=50, help="concurrent virtual citizens")
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--bot-log", type=Path, help="write the bot's log (stderr) here")
     parser.add_argument(
         "--postgres-url", default=os.environ.get("CCHC_TEST_POSTGRES_URL") or DEFAULT_POSTGRES
     )

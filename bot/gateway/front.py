@@ -78,7 +78,6 @@ class Gateway:
         self.worker = worker_name()
         self.running = False
         self._held: dict[int, inbox.Claim] = {}
-        self._done: list[inbox.Claim] = []  # answered rows, marked done with the next claim
         self._wake = asyncio.Event()
 
     def register(self, adapter: Adapter) -> None:
@@ -126,7 +125,6 @@ class Gateway:
         try:
             while True:
                 self._wake.clear()  # before claiming: a row stored meanwhile wakes us again
-                await self._flush_done()  # a citizen's next row is claimable only after this
                 free = IN_FLIGHT - len(tasks)
                 claims = await self._claim(free) if free > 0 else []
                 for held in claims:
@@ -144,7 +142,6 @@ class Gateway:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(keeper, *tasks, return_exceptions=True)
-            await self._flush_done()
 
     def stop(self) -> None:
         """Release the threads (after `run_forever` was cancelled)."""
@@ -159,16 +156,6 @@ class Gateway:
             log.exception("could not claim inbox rows; retrying")
             await asyncio.sleep(1.0)
             return []
-
-    async def _flush_done(self) -> None:
-        """One UPDATE for every row answered since the last claim (not one per message)."""
-        done, self._done = self._done, []
-        if not done:
-            return
-        try:
-            await self.run_sync(inbox.finish, self.services.engine, done)
-        except Exception:
-            log.exception("could not mark %d inbox rows done (their lease will expire)", len(done))
 
     async def _renew_forever(self) -> None:
         while True:
@@ -213,14 +200,13 @@ class Gateway:
             return
         replies = held.replies
         if replies is None:  # not handled yet (else: handled before a crash, only send)
-            verdict = self.flood.check(held.citizen, held.received_at.timestamp())
-            if verdict is not Verdict.ALLOW:
+            started = time.perf_counter()
+            verdict, replies = await self.run_sync(self._gate_then_core, held, event.inbound)
+            if replies is None:
                 self.progress.flooded += 1
                 await self._flooded(adapter, event, verdict)
                 await self._finish(held)
                 return
-            started = time.perf_counter()
-            replies = await self.run_sync(self._core, held, event.inbound)
             self.progress.core_seconds += time.perf_counter() - started
         started = time.perf_counter()
         delivered = await adapter.respond(event, replies)
@@ -232,9 +218,20 @@ class Gateway:
             return
         if delivered is Delivered.BLOCKED and event.private:
             await self._mark(held.channel, event.inbound.user_id, True)
-        self._done.append(held)
-        self._wake.set()
+        # Done at once, not batched: the window between "sent" and "done", where a crash
+        # makes another worker send the same replies again, stays one round trip wide.
+        await self._finish(held)
         self.progress.handled += 1
+
+    def _gate_then_core(
+        self, held: inbox.Claim, inbound: Inbound
+    ) -> tuple[Verdict, list[Reply] | None]:
+        """In a worker thread (a shared flood gate asks the database or Redis): the flood
+        verdict, then the core's replies when the message is allowed."""
+        verdict = self.flood.check(held.citizen, held.received_at.timestamp())
+        if verdict is not Verdict.ALLOW:
+            return verdict, None
+        return verdict, self._core(held, inbound)
 
     def _core(self, held: inbox.Claim, inbound: Inbound) -> list[Reply]:
         """In a worker thread: the core and the inbox row's replies in one transaction."""
@@ -265,7 +262,9 @@ class Gateway:
         log.info("user %s %s the bot", short_id(user_id), "blocked" if blocked else "unblocked")
 
     async def _finish(self, held: inbox.Claim, state: str = inbox.DONE) -> None:
-        await self.run_sync(inbox.finish, self.services.engine, [held], state)
+        # Not on the core's threads: queued behind other citizens' core work, "done" would
+        # lag the send, and a crash in that gap makes another worker send the replies again.
+        await asyncio.to_thread(inbox.finish, self.services.engine, [held], state)
 
     async def _failed(self, held: inbox.Claim, arrival: Arrival | None, error: Exception) -> None:
         """Log without personal data, apologise, tell the staff; the row is not retried."""

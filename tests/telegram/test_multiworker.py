@@ -63,7 +63,10 @@ def test_two_workers_same_updates_one_killed_half_way(
     assert figures["deliveries"] >= 150  # most updates went to both workers
     assert (figures["lost"], figures["duplicated"], figures["out_of_order"]) == (0, 0, 0)
     assert figures["replies_missing"] == 0
-    assert figures["replies_repeated"] <= 1  # a crash between send and "done": one repeat
+    # Sending is at-least-once: a kill between Telegram's OK and our "done" makes the other
+    # worker send that reply again (Telegram cannot deduplicate). Each citizen has at most one
+    # row in flight, so at most one repeat per citizen; seen 0-2 in practice.
+    assert figures["replies_repeated"] <= load.citizens
 
 
 def test_acknowledged_updates_survive_kill_9_and_a_restart(

@@ -91,6 +91,7 @@ async def test_a_mistyped_field_the_door_does_not_check_fails_its_row_not_the_se
 async def test_nul_and_lone_surrogates_are_removed_before_the_database(
     bot: BotUnderTest,
 ) -> None:
+    bot.fake.add_chat(bot.token, person["id"])  # posted straight to the webhook, not via the fake
     body = json.dumps(updates.message(person, text="thủ tục\u0000 khai sinh \ud800cần gì"))
     assert "\\u0000" in body
     assert "\\ud800" in body
