@@ -60,7 +60,7 @@ def main() -> int:
                 time.sleep(1.0)
                 pool[0].start()
 
-        load = crashkit.Load(pool, args.citizens, args.each)
+        load = crashkit.Load(pool, fake, token, args.citizens, args.each)
         started = time.monotonic()
         try:
             asyncio.run(load.run(at_half=kill_one))

@@ -74,8 +74,8 @@ class LeanFake:
                 method = path.rsplit(b"/", 1)[1].decode()
                 self.calls[method] += 1
                 writer.write(response(self._answer(method, body)))
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass  # the bot hung up, or the bench is over
         finally:
             writer.close()
 

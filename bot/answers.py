@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
-from bot import variants
-from bot.render import render_entry, say, title
+from bot import variant_text
+from bot.render import (
+    aspect_buttons,
+    available_details,
+    has_aspect,
+    render_aspect,
+    render_entry,
+    say,
+    title,
+)
 from knowledge.matcher import Match
-from knowledge.normaliser import fold
-from knowledge.schema import KnowledgeBase
-
-# What a question asks about, on folded text: the answer then includes that section.
-_ASKS = {
-    "documents": re.compile(
-        r"\b(giay to|ho so|can gi|can nhung gi|mang gi|mang theo|chuan bi|documents?|papers?"
-        r"|what do i need|bring)\b"
-    ),
-    "steps": re.compile(r"\b(cac buoc|quy trinh|trinh tu|tung buoc|steps?|process|procedure)\b"),
-    "legal": re.compile(r"\b(can cu|luat|nghi dinh|thong tu|quy dinh nao|legal|law|decree)\b"),
-}
-
-
-def asked_details(question: str) -> tuple[str, ...]:
-    """The answer sections a question asks for (documents, steps, legal basis)."""
-    folded = fold(question)
-    return tuple(name for name, pattern in _ASKS.items() if pattern.search(folded))
+from knowledge.schema import Entry, KnowledgeBase
 
 
 def reply_language(match: Match) -> str:
@@ -37,17 +26,42 @@ def compose(kb: KnowledgeBase, match: Match, lang: str | None = None) -> str:
     lang = lang or reply_language(match)
     if match.band == "answer" and match.intent and match.variant:
         entry = kb.entries[match.intent]
-        variant = variants.find(entry, match.variant)
+        variant = variant_text.find(entry, match.variant)
         if variant is not None:
-            return variants.render_variant(kb, entry, variant, lang)
+            return variant_text.render_variant(kb, entry, variant, lang)
     if match.band == "answer" and match.intent:
-        return render_entry(kb, kb.entries[match.intent], lang, asked_details(match.query))
+        return entry_text(kb, kb.entries[match.intent], lang, match.aspect)[0]
     if match.band == "suggest":
         options = "\n".join(
             f"{n}. {title(kb.entries[i], lang)}" for n, i in enumerate(match.suggestions, 1)
         )
         return f"{say(kb, 'suggest', lang)}\n{options}"
     return decline_text(kb, match, lang)
+
+
+def entry_text(
+    kb: KnowledgeBase,
+    entry: Entry,
+    lang: str,
+    aspect: str | None = None,
+    heading: str | None = None,
+) -> tuple[str, list[str]]:
+    """An entry's text, with what was asked (`aspect`) first, and the parts to offer as buttons.
+
+    An entry without a field for the aspect says so politely and gives the general answer.
+    """
+    if aspect:
+        shown = render_aspect(kb, entry, lang, aspect, heading)
+        if shown is not None:
+            return shown, aspect_buttons(entry, aspect)
+    text = render_entry(kb, entry, lang)
+    if aspect and entry.procedure is not None and not has_aspect(entry, aspect):
+        what = say(kb, f"aspect.name.{aspect}", lang)
+        missing = say(kb, "aspect.missing", lang, title=title(entry, lang), what=what)
+        text = f"{missing}\n\n{text}"
+    if heading:
+        text = f"{heading}\n\n{text}"
+    return text, available_details(entry)
 
 
 def decline_text(kb: KnowledgeBase, match: Match, lang: str) -> str:

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import menu, questions
+from bot import followup, menu, questions
 from bot.callbacks import split_payload
 from bot.contacts import upsert_contact
 from bot.messages import Button, Inbound, Reply
-from bot.models import Contact, ProcessedUpdate, utcnow
-from bot.render import DETAILS, say
+from bot.models import Contact, MessageLog, ProcessedUpdate, utcnow
+from bot.render import say
+from bot.smalltalk import SmallTalk
 from bot.sqlutil import insert_unless_exists
 from bot.textclean import clean, clean_inbound
 from bot.texts import LANGUAGE_NAMES, LANGUAGES
 from bot.turn import Flow, Handler, Turn
+from knowledge.aspect import ASPECTS
 from knowledge.matcher import Matcher
 
 log = logging.getLogger(__name__)
@@ -33,8 +37,14 @@ class Assistant:
     returned to the channel.
     """
 
-    def __init__(self, matcher: Matcher, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        matcher: Matcher,
+        sessions: sessionmaker[Session],
+        followup_ttl: dt.timedelta = followup.DEFAULT_TTL,
+    ) -> None:
         self.matcher = matcher
+        self.followup_ttl = followup_ttl  # how long a topic stays the one follow-ups refer to
         self.kb = matcher.kb
         self.sessions = sessions
         self.commands: dict[str, Handler] = {}
@@ -87,7 +97,9 @@ class Assistant:
         self.action(menu.NONE_OF_THESE, questions.none_of_these)
         self.action(menu.LANGUAGE, self._set_language)
         self.action(menu.DETAIL, self._show_detail)
+        self.action(menu.CHOICE, lambda turn, arg: [menu.out_of_range(turn.kb, turn.lang, arg)])
         self.flow(questions.RatingCommentFlow())
+        self.text_hook(SmallTalk.load().reply)
 
     # -- entry point -----------------------------------------------------------------------
     def handle(self, inbound: Inbound) -> list[Reply]:
@@ -135,7 +147,7 @@ class Assistant:
         # and whichever entry (handle, handle_once, the front door's handle_in) it came by.
         inbound = clean_inbound(inbound)
         contact = upsert_contact(session, inbound)
-        turn = Turn(session, contact, inbound, self.kb, self._language(contact, inbound))
+        turn = Turn(session, contact, inbound, self.kb, self._language(session, contact, inbound))
         if inbound.payload:
             parsed = split_payload(inbound.payload)
             action = self.actions.get(parsed[0]) if parsed else None
@@ -155,20 +167,41 @@ class Assistant:
                 return replies
         if inbound.unsupported and not inbound.text:
             return [Reply(say(self.kb, "unsupported", turn.lang))]
+        turn.lang = self._text_language(contact, inbound, turn.lang)
         for hook in self.text_hooks:
             hooked = hook(turn)
             if hooked is not None:
                 return hooked
-        return questions.answer_question(turn, self.matcher)
+        return questions.answer_question(turn, self.matcher, self.followup_ttl)
 
-    def _language(self, contact: Contact, inbound: Inbound) -> str:
+    def _language(self, session: Session, contact: Contact, inbound: Inbound) -> str:
+        """The menus' language: the citizen's choice, else the language of their first question.
+
+        Later messages in another language are answered in it (`_text_language`) but do not
+        flip the menus: one English question from a Vietnamese speaker is not a new choice.
+        """
         if contact.language_chosen or inbound.payload or inbound.command:
             return contact.language
-        words = inbound.text.split()
-        if len(words) >= LANGUAGE_MIN_WORDS:
-            detected = self.matcher.language.detect(inbound.text)
-            contact.language = "vi" if detected == "vi" else "en"
+        detected = self._detect(inbound.text)
+        if detected is not None and detected != contact.language:
+            asked_before = session.scalar(
+                select(MessageLog.id).where(MessageLog.contact_id == contact.id).limit(1)
+            )
+            if asked_before is None:
+                contact.language = detected
         return contact.language
+
+    def _text_language(self, contact: Contact, inbound: Inbound, menu_language: str) -> str:
+        """Typed text is answered in its own language, unless the citizen chose one."""
+        if contact.language_chosen:
+            return menu_language
+        return self._detect(inbound.text) or menu_language
+
+    def _detect(self, text: str) -> str | None:
+        """'vi' or 'en' for a message long enough to tell, else None."""
+        if len(text.split()) < LANGUAGE_MIN_WORDS:
+            return None
+        return "vi" if self.matcher.language.detect(text) == "vi" else "en"
 
     # -- built-in commands and buttons -------------------------------------------------------
     def _start(self, turn: Turn, _arg: str) -> list[Reply]:
@@ -182,6 +215,7 @@ class Assistant:
         entry = self.kb.entries.get(arg)
         if entry is None:
             return [menu.main_menu(self.kb, turn.lang)]
+        followup.remember(turn, entry.id)
         return [menu.entry_reply(self.kb, entry, turn.lang, "0")]
 
     def _show_detail(self, turn: Turn, arg: str) -> list[Reply]:
@@ -190,8 +224,9 @@ class Assistant:
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return [menu.main_menu(self.kb, turn.lang)]
-        details = (detail,) if detail in DETAILS else ()
-        return [menu.entry_reply(self.kb, entry, turn.lang, rating_ref or "0", details)]
+        followup.remember(turn, entry.id)
+        aspect = detail if detail in ASPECTS else None  # "full": the whole entry
+        return [menu.entry_reply(self.kb, entry, turn.lang, rating_ref or "0", aspect)]
 
     def _contact_info(self, turn: Turn, _arg: str) -> list[Reply]:
         replies = []

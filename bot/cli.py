@@ -85,6 +85,12 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.console import run_console
     from handlers.console_sender import ConsoleSender
 
+    # The conversation owns the terminal: the log goes to a file, or only warnings to stderr.
+    if args.log_file:
+        configure_logging(settings.log_level, path=args.log_file)
+    else:
+        root = logging.getLogger()
+        root.setLevel(max(root.level, logging.WARNING))
     upgrade(settings.database_url)  # the console is a local tool: bring its database up to date
     services = build(settings)
     dispatcher = make_dispatcher(services.sessions, settings, {"console": ConsoleSender()})
@@ -170,6 +176,9 @@ def parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="chat with the bot in this terminal")
     chat.add_argument("--user", default="console", help="who you are (default: console)")
+    chat.add_argument(
+        "--log-file", type=Path, help="write the log here (default: warnings only, to stderr)"
+    )
     chat.set_defaults(run=_chat)
 
     serve = sub.add_parser("serve", help="run the bot server (Telegram webhook or polling)")

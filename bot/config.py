@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     answer_threshold: float = 40.0
     suggest_threshold: float = 35.0
     answer_margin: float = 0.0
+    followup_minutes: float = 30.0  # a follow-up ("how much is it?") refers to the last topic
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"

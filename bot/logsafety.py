@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from pathlib import Path
 
 # Bot tokens look like 123456789:AAH...; Vietnamese phones 0xxxxxxxxx or +84xxxxxxxxx (spaces or
 # dots allowed); citizen ID numbers are 12 digits, old ID cards 9.
@@ -39,9 +40,11 @@ class MaskingFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str) -> None:
-    """Log to stderr through the masking filter; quiet chatty libraries."""
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(level: str, path: Path | None = None) -> None:
+    """Log to stderr (or the file `path`) through the masking filter; quiet chatty libraries."""
+    handler: logging.Handler = (
+        logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler(sys.stderr)
+    )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(MaskingFilter())
     root = logging.getLogger()

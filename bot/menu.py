@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.answers import entry_text
+from bot.callbacks import number
 from bot.feedback import offers
 from bot.messages import Button, Reply
-from bot.render import answer_language, available_details, render_entry, say, title
+from bot.render import answer_language, say, title
 from knowledge.schema import Entry, KnowledgeBase
 
 MENU = "menu"
@@ -15,6 +17,8 @@ FORWARD = "fwd"
 NONE_OF_THESE = "none"
 LANGUAGE = "lang"
 DETAIL = "det"
+CHOICE = "num"  # a typed number matching no button shown: num:<typed>:<buttons shown>
+MAX_CHOICES = 99
 
 
 def payload(kind: str, *parts: object) -> str:
@@ -58,18 +62,18 @@ def entry_reply(
     entry: Entry,
     lang: str,
     rating_ref: str,
-    details: tuple[str, ...] = (),
+    aspect: str | None = None,
+    heading: str | None = None,
 ) -> Reply:
-    """An answer with detail buttons, 👍/👎, related topics and back/home buttons."""
+    """An answer (what was asked first, given an aspect) with buttons for the rest of the entry,
+    👍/👎, related topics and back/home buttons."""
+    text, more = entry_text(kb, entry, lang, aspect, heading)
     rows: list[tuple[Button, ...]] = []
-    more = [d for d in available_details(entry) if d not in details]
-    if more:
-        rows.append(
-            tuple(
-                Button(say(kb, f"button.{d}", lang), payload(DETAIL, entry.id, d, rating_ref))
-                for d in more
-            )
-        )
+    buttons = [
+        Button(say(kb, f"button.{part}", lang), payload(DETAIL, entry.id, part, rating_ref))
+        for part in more
+    ]
+    rows += [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     rows += [
         (
             Button(say(kb, "rate.up", lang), payload(RATE, entry.id, rating_ref, "up")),
@@ -85,5 +89,15 @@ def entry_reply(
     if entry.group in kb.groups and kb.groups[entry.group].menu:
         back.insert(0, Button(say(kb, "menu.back", lang), payload(GROUP, entry.group)))
     rows.append(tuple(back))
-    text = render_entry(kb, entry, lang, details)
     return Reply(text, tuple(rows), {"intent": entry.id})
+
+
+def out_of_range(kb: KnowledgeBase, lang: str, arg: str) -> Reply:
+    """A typed number that is none of the numbered buttons: ask for one of 1–N."""
+    _typed, _, shown = arg.partition(":")
+    count = number(shown, 1, MAX_CHOICES)
+    if count is None:
+        return main_menu(kb, lang)
+    if count == 1:
+        return Reply(say(kb, "choice.one", lang))
+    return Reply(say(kb, "choice.range", lang, count=str(count)))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
-from bot import variants
-from bot.answers import asked_details, decline_text
+from bot import followup, variant_text, variants
+from bot.answers import decline_text
 from bot.callbacks import record_id
-from bot.menu import ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
+from bot.menu import DETAIL, ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, payload
 from bot.messages import Button, Reply
 from bot.models import AnswerRating, DialogueState, MessageLog, UnansweredQuestion, utcnow
 from bot.render import say, title
@@ -33,26 +34,69 @@ def log_question(turn: Turn, match: Match) -> MessageLog:
     return row
 
 
-def answer_question(turn: Turn, matcher: Matcher) -> list[Reply]:
-    """Match the typed text and reply."""
+def answer_question(
+    turn: Turn, matcher: Matcher, followup_ttl: dt.timedelta = followup.DEFAULT_TTL
+) -> list[Reply]:
+    """Match the typed text and reply (a subject-less follow-up takes the recent topic)."""
     match = matcher.match(turn.inbound.text)
+    topic = followup.follow_up_topic(turn, matcher, match, followup_ttl)
+    if topic is not None:
+        return [answer_follow_up(turn, match, topic)]
     logged = log_question(turn, match)
     kb, lang = turn.kb, turn.lang
+    if match.band == "decline" and match.aspect and not followup.has_subject(matcher, match.query):
+        return [which_topic(turn, match.aspect)]
     if match.band == "answer" and match.intent and match.variant:
         entry = kb.entries[match.intent]
-        variant = variants.find(entry, match.variant)
+        variant = variant_text.find(entry, match.variant)
         if variant is not None:
+            # "lệ phí bao nhiêu?" next must not get the general entry's fee (a foreign marriage
+            # is not the domestic one), so the variant leaves no topic to follow up on.
+            followup.forget(turn)
             return [variants.variant_reply(kb, entry, variant, lang)]
     if match.band == "answer" and match.intent:
-        details = asked_details(match.query)
-        return [entry_reply(kb, kb.entries[match.intent], lang, str(logged.id), details)]
+        followup.remember(turn, match.intent)
+        entry = kb.entries[match.intent]
+        return [entry_reply(kb, entry, lang, str(logged.id), match.aspect)]
+    followup.forget(turn)  # a new subject not answered: the older topic no longer applies
     if match.band == "suggest":
         rows = [
-            (Button(title(kb.entries[i], lang), payload(ENTRY, i)),) for i in match.suggestions
+            (Button(title(kb.entries[i], lang), choice(i, match, logged)),)
+            for i in match.suggestions
         ]
         rows.append((Button(say(kb, "suggest.none", lang), payload(NONE_OF_THESE, logged.id)),))
         return [Reply(say(kb, "suggest", lang), tuple(rows))]
     return [decline(turn, match, logged)]
+
+
+def which_topic(turn: Turn, aspect: str) -> Reply:
+    """An aspect question with no topic and none recent: ask which procedure (not a gap)."""
+    kb, lang = turn.kb, turn.lang
+    what = say(kb, f"aspect.name.{aspect}", lang)
+    return Reply(
+        say(kb, "followup.which", lang, what=what),
+        ((Button(say(kb, "menu", lang), payload(MENU)),),),
+    )
+
+
+def choice(intent: str, match: Match, logged: MessageLog) -> str:
+    """A suggestion's payload: the asked aspect of that topic first, when there is one."""
+    if match.aspect:
+        return payload(DETAIL, intent, match.aspect, logged.id)
+    return payload(ENTRY, intent)
+
+
+def answer_follow_up(turn: Turn, match: Match, topic: str) -> Reply:
+    """Answer the asked aspect of the recent topic, saying which topic was taken."""
+    kb, lang = turn.kb, turn.lang
+    entry = kb.entries[topic]
+    logged = log_question(turn, replace(match, band="answer", intent=topic))
+    followup.remember(turn, topic)
+    kind = "followup.topic" if entry.procedure is not None else "followup.topic.info"
+    heading = say(kb, kind, lang, title=title(entry, lang))
+    reply = entry_reply(kb, entry, lang, str(logged.id), match.aspect, heading)
+    hint = say(kb, "followup.hint", lang)
+    return Reply(f"{reply.text}\n\n{hint}", reply.buttons, {**reply.meta, "followup": topic})
 
 
 def decline(turn: Turn, match: Match, logged: MessageLog) -> Reply:

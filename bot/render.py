@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.texts import text
-from knowledge.schema import Entry, KnowledgeBase, Text, TextList
+from bot.texts import LANGUAGES, text
+from knowledge.normaliser import fold
+from knowledge.schema import Entry, KnowledgeBase, Procedure, Text, TextList
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+\.[a-z_]+)\}")
 
@@ -40,13 +41,16 @@ def title(entry: Entry, lang: str) -> str:
 
 
 DETAILS = ("documents", "steps", "legal")
+# Other parts of an entry offered as buttons under an aspect answer, in this order.
+ASPECT_BUTTONS = ("documents", "steps", "where", "fee", "time")
+FULL = "full"  # the button for the whole entry
 
 
 def render_entry(kb: KnowledgeBase, entry: Entry, lang: str, details: tuple[str, ...] = ()) -> str:
     """The answer for an entry, short enough for a phone.
 
     Summary, where, fee, time, online and the source always show; documents, steps and the
-    legal basis only when asked for in `details` (a button, or a question about them).
+    legal basis only when asked for in `details`.
     """
     lang = answer_language(entry.answer, lang)
     parts = [f"📌 {title(entry, lang)}", entry.answer[lang]]
@@ -56,26 +60,109 @@ def render_entry(kb: KnowledgeBase, entry: Entry, lang: str, details: tuple[str,
             _add_list(parts, text("documents", lang), procedure.documents, lang, "•")
         if "steps" in details:
             _add_list(parts, text("steps", lang), procedure.steps, lang, None)
-        for key, field in (
-            ("where", procedure.where),
-            ("fee", procedure.fee),
-            ("time", procedure.processing_time),
-        ):
-            if field:
-                parts.append(f"{text(key, lang)} {field[answer_language(field, lang)]}")
-        if procedure.online is not None:
-            online = text(f"online.{procedure.online.level}", lang)
-            link = procedure.online.url if procedure.online.available else None
-            parts.append(f"{text('online', lang)} {online}" + (f" – {link}" if link else ""))
+        for key in ("where", "fee", "time", "online"):
+            parts.extend(_field_lines(procedure, key, lang))
         if "legal" in details and procedure.legal_basis:
             parts.append(f"{text('legal', lang)} {'; '.join(procedure.legal_basis)}")
-    if entry.source is not None:
-        source = entry.source.name
-        if "legal" in details and entry.source.url:
-            source += f" – {entry.source.url}"
-        date = entry.checked.strftime("%d/%m/%Y") if entry.checked else "?"
-        parts.append(text("source", lang, source=source, date=date))
-    return fill(kb, "\n\n".join(parts), lang)
+    parts.append(_source_line(entry, lang, with_url="legal" in details))
+    return fill(kb, "\n\n".join(p for p in parts if p), lang)
+
+
+def render_aspect(
+    kb: KnowledgeBase, entry: Entry, lang: str, aspect: str, heading: str | None = None
+) -> str | None:
+    """What was asked first (fee, documents, ...), then the legal basis in short and the source.
+
+    None when the entry has no procedure field for `aspect` (or none in the reader's language);
+    "who" is answered by the summary.
+    `heading` replaces the title line (a follow-up names the topic it took).
+    """
+    lang = answer_language(entry.answer, lang)
+    if lang not in LANGUAGES and aspect != "who":
+        return None  # the fields are written in vi/en: a Hmông reader gets the summary
+    block = _aspect_block(entry, aspect, lang)
+    if not block:
+        return None
+    parts = [heading or f"📌 {title(entry, lang)}", *block]
+    procedure = entry.procedure
+    if procedure is not None and procedure.legal_basis and aspect != "legal":
+        more = len(procedure.legal_basis) - 1
+        key = "legal.short.more" if more else "legal.short"
+        first = short_basis(procedure.legal_basis, aspect)
+        parts.append(text(key, lang, first=first, more=str(more)))
+    parts.append(_source_line(entry, lang, with_url=aspect == "legal"))
+    return fill(kb, "\n\n".join(p for p in parts if p), lang)
+
+
+# The legal text to name first for an aspect: the one about fees for a fee question, ...
+_BASIS_WORDS = {"fee": ("phi",), "online": ("truc tuyen", "dien tu")}
+
+
+def short_basis(basis: tuple[str, ...], aspect: str) -> str:
+    """The one legal text to name under an aspect answer (the rest sit behind a button)."""
+    for item in basis:
+        folded = f" {fold(item)} "
+        if any(f" {word} " in folded for word in _BASIS_WORDS.get(aspect, ())):
+            return item
+    return basis[0]
+
+
+def has_aspect(entry: Entry, aspect: str) -> bool:
+    """True when the entry has something to say first about `aspect`."""
+    return bool(_aspect_block(entry, aspect, "vi"))
+
+
+def _aspect_block(entry: Entry, aspect: str, lang: str) -> list[str]:
+    procedure = entry.procedure
+    if procedure is None:
+        return []
+    if aspect == "who":
+        return [entry.answer[answer_language(entry.answer, lang)]]
+    if aspect in ("documents", "steps"):
+        parts: list[str] = []
+        items = procedure.documents if aspect == "documents" else procedure.steps
+        _add_list(parts, text(aspect, lang), items, lang, "•" if aspect == "documents" else None)
+        return parts
+    if aspect == "legal":
+        basis = [f"• {item}" for item in procedure.legal_basis]
+        return ["\n".join([text("legal", lang), *basis])] if basis else []
+    lines = _field_lines(procedure, aspect, lang)
+    if lines and aspect == "where" and procedure.online and procedure.online.available:
+        lines += _field_lines(procedure, "online", lang)  # applying online is also an answer
+    if lines and aspect == "online" and procedure.online and not procedure.online.available:
+        lines += _field_lines(procedure, "where", lang)  # where to go instead
+    return lines
+
+
+def _field_lines(procedure: Procedure, key: str, lang: str) -> list[str]:
+    """One labelled line for the where/fee/time/online field, or none when it is empty."""
+    if key == "online":
+        if procedure.online is None:
+            return []
+        online = text(f"online.{procedure.online.level}", lang)
+        link = procedure.online.url if procedure.online.available else None
+        return [f"{text('online', lang)} {online}" + (f" – {link}" if link else "")]
+    fields = {"where": procedure.where, "fee": procedure.fee, "time": procedure.processing_time}
+    field = fields.get(key)
+    if not field:
+        return []
+    return [f"{text(key, lang)} {field[answer_language(field, lang)]}"]
+
+
+def _source_line(entry: Entry, lang: str, *, with_url: bool) -> str:
+    if entry.source is None:
+        return ""
+    source = entry.source.name
+    if with_url and entry.source.url:
+        source += f" – {entry.source.url}"
+    date = entry.checked.strftime("%d/%m/%Y") if entry.checked else "?"
+    return text("source", lang, source=source, date=date)
+
+
+def aspect_buttons(entry: Entry, aspect: str, limit: int = 3) -> list[str]:
+    """The other parts of the entry to offer under an aspect answer, then the whole entry."""
+    others = [a for a in ASPECT_BUTTONS if a != aspect and has_aspect(entry, a)]
+    return [*others[:limit], FULL]
 
 
 def available_details(entry: Entry) -> list[str]:

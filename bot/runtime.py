@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from dataclasses import dataclass
 
@@ -41,7 +42,7 @@ def build(settings: Settings, matcher: Matcher | None = None) -> Services:
     matcher = matcher or build_matcher(settings)
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
-    assistant = Assistant(matcher, sessions)
+    assistant = Assistant(matcher, sessions, dt.timedelta(minutes=settings.followup_minutes))
     feedback.install(assistant, settings)
     redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
     shared = build_shared(engine, redis_url)

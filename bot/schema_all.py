@@ -7,6 +7,7 @@ module imports them all. (Kept out of bot/models.py to avoid circular imports.)
 from __future__ import annotations
 
 import bot.feedback.models
+import bot.followup
 import bot.outbox
 import bot.shared.models  # noqa: F401
 from bot.models import Base

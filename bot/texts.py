@@ -86,7 +86,58 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown_command": "Tôi không hiểu lệnh này. Gõ /help để xem các lệnh.",
         "flood": "Ông/Bà gửi tin hơi nhanh, vui lòng đợi vài giây rồi gửi tiếp.",
         "error": "Xin lỗi Ông/Bà, hệ thống đang gặp sự cố. Ông/Bà vui lòng thử lại sau ít phút.",
+        "button.where": "📍 Nơi nộp",
+        "button.fee": "💰 Lệ phí",
+        "button.time": "⏱ Thời hạn",
+        "button.online": "🌐 Nộp trực tuyến",
+        "button.full": "📖 Toàn bộ hướng dẫn",
+        "legal.short": "⚖️ Căn cứ: {first}.",
+        "legal.short.more": "⚖️ Căn cứ: {first} và {more} văn bản khác.",
+        "aspect.missing": "Xin lỗi Ông/Bà, hướng dẫn về “{title}” chưa có thông tin riêng về {what}. Dưới đây là hướng dẫn chung:",
+        "aspect.name.documents": "hồ sơ cần chuẩn bị",
+        "aspect.name.fee": "phí, lệ phí",
+        "aspect.name.time": "thời hạn giải quyết",
+        "aspect.name.where": "nơi nộp hồ sơ",
+        "aspect.name.steps": "các bước thực hiện",
+        "aspect.name.online": "việc nộp trực tuyến",
+        "aspect.name.legal": "căn cứ pháp lý",
+        "aspect.name.who": "người được thực hiện thủ tục",
+        "followup.topic": "↪️ Về thủ tục {title}:",
+        "followup.topic.info": "↪️ Về “{title}”:",
+        "followup.hint": "Nếu Ông/Bà muốn hỏi về thủ tục khác, xin gõ kèm tên thủ tục, ví dụ: “lệ phí đăng ký kết hôn”.",
+        "followup.which": "Ông/Bà muốn hỏi về {what} của thủ tục nào ạ? Xin gõ kèm tên thủ tục (ví dụ: đăng ký khai sinh, chứng thực bản sao) hoặc chọn trong menu.",
         "button.unknown": "Nút này không còn dùng được. Ông/Bà vui lòng chọn lại trong danh mục dưới đây.",
+        # small talk (bot/smalltalk.py)
+        "smalltalk.thanks": (
+            "Dạ, không có gì ạ! Ông/Bà cần hỏi thêm về thủ tục nào cứ nhắn cho trợ lý ảo nhé."
+        ),
+        "smalltalk.greeting": (
+            "Xin chào Ông/Bà! Ông/Bà cần hỏi về thủ tục nào ạ? Ông/Bà có thể gõ câu hỏi, "
+            "ví dụ “làm căn cước ở đâu”, hoặc chọn một mục trong menu."
+        ),
+        "smalltalk.goodbye": (
+            "Dạ, chào tạm biệt Ông/Bà! Khi cần, Ông/Bà cứ nhắn cho trợ lý ảo bất cứ lúc nào."
+        ),
+        "smalltalk.ack": "Dạ vâng ạ. Ông/Bà cần hỏi thêm gì cứ nhắn cho trợ lý ảo nhé.",
+        "smalltalk.laugh": "😊 Ông/Bà cần hỏi gì về thủ tục hành chính cứ nhắn cho trợ lý ảo nhé.",
+        "smalltalk.emoji": "😊 Ông/Bà cần hỏi gì cứ nhắn cho trợ lý ảo nhé.",
+        # a typed number that is not one of the numbered buttons shown
+        "choice.range": (
+            "Ông/Bà vui lòng chọn một số từ 1 đến {count} trong danh sách bên trên, "
+            "hoặc gõ câu hỏi."
+        ),
+        "choice.one": "Ông/Bà vui lòng gõ số 1 để chọn mục bên trên, hoặc gõ câu hỏi.",
+        # a complaint told in free text (bot/feedback/grievance.py)
+        "grievance.offer": (
+            "Trợ lý ảo rất tiếc về sự việc Ông/Bà gặp phải. Ông/Bà có muốn gửi nội dung này "
+            "thành phản ánh tới {office.name} không? Lời Ông/Bà vừa viết được giữ nguyên làm "
+            "nội dung phản ánh (loại: {category}); Ông/Bà có thể sửa trước khi gửi."
+        ),
+        "grievance.file": "📝 Gửi thành phản ánh",
+        "grievance.ask": "❓ Không, tôi muốn hỏi thông tin",
+        "grievance.gone": (
+            "Nội dung này không còn để gửi. Ông/Bà vui lòng gõ /phananh để gửi phản ánh mới."
+        ),
     },
     "en": {
         "documents": "📄 Documents:",
@@ -159,7 +210,53 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown_command": "I do not know that command. Send /help to see the commands.",
         "flood": "You are sending messages quickly; please wait a few seconds.",
         "error": "Sorry, something went wrong on our side. Please try again in a few minutes.",
+        "button.where": "📍 Where to apply",
+        "button.fee": "💰 Fee",
+        "button.time": "⏱ Processing time",
+        "button.online": "🌐 Online",
+        "button.full": "📖 Full guide",
+        "legal.short": "⚖️ Legal basis: {first}.",
+        "legal.short.more": "⚖️ Legal basis: {first} and {more} other document(s).",
+        "aspect.missing": "Sorry, our guide to “{title}” has no separate information on {what}. Here is the general answer:",
+        "aspect.name.documents": "the documents",
+        "aspect.name.fee": "the fee",
+        "aspect.name.time": "the processing time",
+        "aspect.name.where": "where to apply",
+        "aspect.name.steps": "the steps",
+        "aspect.name.online": "applying online",
+        "aspect.name.legal": "the legal basis",
+        "aspect.name.who": "who may apply",
+        "followup.topic": "↪️ About {title}:",
+        "followup.topic.info": "↪️ About “{title}”:",
+        "followup.hint": "If you meant another procedure, please include its name, e.g. “marriage registration fee”.",
+        "followup.which": "Which procedure do you mean ({what})? Please include its name (e.g. birth registration, certified copies) or pick it from the menu.",
         "button.unknown": "This button is no longer valid. Please choose again from the menu below.",
+        # small talk (bot/smalltalk.py)
+        "smalltalk.thanks": "You're welcome! If you have another question, just type it here.",
+        "smalltalk.greeting": (
+            "Hello! What would you like to ask? Type your question, for example “where do I "
+            "apply for an ID card”, or choose a topic from the menu."
+        ),
+        "smalltalk.goodbye": "Goodbye! Message me any time you need help.",
+        "smalltalk.ack": "All right. If you need anything else, just ask.",
+        "smalltalk.laugh": "😊 If you have a question about administrative procedures, just ask.",
+        "smalltalk.emoji": "😊 If you need anything, just ask.",
+        # a typed number that is not one of the numbered buttons shown
+        "choice.range": (
+            "Please choose a number from 1 to {count} in the list above, or type your question."
+        ),
+        "choice.one": "Please type 1 to choose the item above, or type your question.",
+        # a complaint told in free text (bot/feedback/grievance.py)
+        "grievance.offer": (
+            "I am sorry to hear about this. Would you like to send it as feedback to "
+            "{office.name}? What you wrote is kept as the description (type: {category}); you "
+            "can change it before sending."
+        ),
+        "grievance.file": "📝 Send as feedback",
+        "grievance.ask": "❓ No, I have a question",
+        "grievance.gone": (
+            "This message can no longer be sent. Please type /feedback to send new feedback."
+        ),
     },
 }
 

@@ -1,33 +1,12 @@
-"""The short answer for a variant of an entry (a case its general answer does not cover)."""
+"""The reply for a variant of an entry: its short answer, then the way to the general one."""
 
 from __future__ import annotations
 
 from bot.menu import ENTRY, home_row, payload
 from bot.messages import Button, Reply
-from bot.render import answer_language, fill, title
-from bot.texts import text
+from bot.render import title
+from bot.variant_text import render_variant
 from knowledge.schema import Entry, KnowledgeBase, Variant
-
-
-def find(entry: Entry, variant_id: str) -> Variant | None:
-    """The entry's variant with this id."""
-    return next((v for v in entry.variants if v.id == variant_id), None)
-
-
-def render_variant(kb: KnowledgeBase, entry: Entry, variant: Variant, lang: str) -> str:
-    """Title, the variant's own answer, where to go, its legal basis and the hotline line."""
-    lang = answer_language(variant.answer, lang)
-    name = variant.title[answer_language(variant.title, lang)] if variant.title else None
-    parts = [f"📌 {name or title(entry, lang)}", variant.answer[lang]]
-    if variant.where:
-        parts.append(
-            f"{text('where', lang)} {variant.where[answer_language(variant.where, lang)]}"
-        )
-    if variant.legal_basis:
-        parts.append(f"{text('legal', lang)} {'; '.join(variant.legal_basis)}")
-    if "{hotline.commune}" not in variant.answer[lang]:
-        parts.append(text("decline.redirect", lang))
-    return fill(kb, "\n\n".join(parts), lang)
 
 
 def variant_reply(kb: KnowledgeBase, entry: Entry, variant: Variant, lang: str) -> Reply:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.assistant import Assistant
+from bot.callbacks import number
+from bot.menu import CHOICE, MAX_CHOICES, payload
 from bot.messages import Button, Inbound, Reply
 
 CHANNEL = "console"
@@ -14,10 +16,18 @@ QUIT = {"/quit", "/exit", "quit", "exit", "thoat", "thoát"}
 
 
 def parse(line: str, user: str, buttons: list[Button]) -> Inbound:
-    """Turn a typed line into an Inbound: a number picks a button, /x is a command."""
+    """Turn a typed line into an Inbound: a number picks a button, /x is a command.
+
+    A short number that is not one of the buttons shown ("7" under three, "0") becomes a
+    `num:` payload, so the core asks for 1–N instead of taking it for a question; a longer
+    one (a phone number, a year) stays text.
+    """
     text = line.strip()
-    if text.isdigit() and 1 <= int(text) <= len(buttons):
-        return Inbound(CHANNEL, user, payload=buttons[int(text) - 1].payload)
+    choice = number(text, 0, MAX_CHOICES) if buttons else None
+    if choice is not None and 1 <= choice <= len(buttons):
+        return Inbound(CHANNEL, user, payload=buttons[choice - 1].payload)
+    if choice is not None:
+        return Inbound(CHANNEL, user, payload=payload(CHOICE, choice, len(buttons)))
     if text.startswith("/") and len(text) > 1:
         name, _, args = text[1:].partition(" ")
         return Inbound(CHANNEL, user, command=name.split("@")[0], args=args.strip())
@@ -59,7 +69,10 @@ def run_console(
             break
         if not line.strip():
             continue
-        text, buttons = render(assistant.handle(parse(line, user, buttons)))
+        inbound = parse(line, user, buttons)
+        text, shown = render(assistant.handle(inbound))
+        slip = (inbound.payload or "").startswith(f"{CHOICE}:")
+        buttons = buttons if slip else shown  # after a slip the same numbers still work
         out.write(text + "\n")
         out.flush()
         if after_turn is not None:

@@ -103,12 +103,10 @@ class Index:
             return []
         query = self._query(grams)
         known = self._known(raw_words if raw_words is not None else words)
-        packed = self.packed
+        centroids, unit = self.packed.weight, query.unit
         ranked = []
         for position, found in self._candidates(query):
-            cosine = sum(
-                w * packed.weight[k] for w, k in zip(query.unit, found, strict=True) if k >= 0
-            )
+            cosine = sum([w * centroids[k] for w, k in zip(unit, found, strict=True) if k >= 0])
             ranked.append((cosine, position, found))
         ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
         text = " ".join(sorted(words))
@@ -171,14 +169,18 @@ class Index:
 
     def _best_sample(self, query: _Query, found: list[int]) -> float:
         """Cosine between the query and the intent's closest sample question."""
-        packed = self.packed
+        starts, numbers, weights = (
+            self.packed.sample_start,
+            self.packed.sample_no,
+            self.packed.sample_weight,
+        )
         dots: dict[int, float] = {}
         for weight, k in zip(query.unit, found, strict=True):
             if k < 0:
                 continue
-            for j in range(packed.sample_start[k], packed.sample_start[k + 1]):
-                number = packed.sample_no[j]
-                dots[number] = dots.get(number, 0.0) + weight * packed.sample_weight[j]
+            start, end = starts[k], starts[k + 1]
+            for number, sample_weight in zip(numbers[start:end], weights[start:end], strict=True):
+                dots[number] = dots.get(number, 0.0) + weight * sample_weight
         return max(dots.values(), default=0.0)
 
     def _selecting(self, query: _Query) -> list[int]:

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from knowledge.aspect import detect
 from knowledge.index import Index, Scored
 from knowledge.langid import LanguageDetector
 from knowledge.normaliser import Normaliser, tokens
@@ -22,13 +23,14 @@ from knowledge.variants import VariantFinder
 Band = Literal["answer", "suggest", "decline"]
 
 # Confidence model over `confidence_features`, fitted by `cchc-bot calibrate`.
-CONFIDENCE_WEIGHTS = (2.72, 2.87, 2.62, 3.02, 1.76, 0.14, -2.19, 1.22, 1.84, 0.81)
-CONFIDENCE_BIAS = -5.41
+CONFIDENCE_WEIGHTS = (2.62, 2.94, 2.34, 3.3, 2.41, 1.25, -0.66, 1.42, 1.87, 1.39)
+CONFIDENCE_BIAS = -8.96
 SHORT_QUERY_WORDS = 2  # content words; "khai sinh", "chứng thực"
 SHORT_QUERY_LOGIT_LEAD = 1.0  # how far the best topic must lead to answer a bare keyword
 VARIANT_CANDIDATES = 3  # a variant is looked for among this many leading in-scope topics
 VARIANT_RUNNER_UP = 0.5  # ... scoring at least this share of the best one's rank score
 VARIANT_MIN_COVER = 0.5  # ... whose own words (triggers included) account for the subject
+SUBJECT_ENOUGH = 0.5  # subject cover beyond this is no further evidence (narrative words)
 SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
 REDIRECT_MIN_COVER = 0.4  # share of the subject words a redirect's own samples must account for
 REDIRECT_MIN_PAIRS = 0.2  # ... and of the word pairs around them ("con nuôi" is not "chăn nuôi")
@@ -56,6 +58,7 @@ class Match:
     redirect: str | None = None  # the out-of-scope entry that explains where to go instead
     ranked: tuple[Scored, ...] = ()
     variant: str | None = None  # the entry's variant the question names (its own answer)
+    aspect: str | None = None  # what it asks about: knowledge.aspect.ASPECTS, or None
 
 
 def confidence_features(
@@ -73,7 +76,7 @@ def confidence_features(
         top.fuzzy,
         top.known,
         math.log(1 + words),
-        subject.cover,
+        min(subject.cover, SUBJECT_ENOUGH) / SUBJECT_ENOUGH,
         subject.unknown,
     ]
 
@@ -104,14 +107,18 @@ class Matcher:
         self.subjects = SubjectModel(kb, self.normaliser)
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
 
-    def _ambiguous(self, text: str, in_scope: list[Scored]) -> bool:
+    def _ambiguous(
+        self, text: str, in_scope: list[Scored], subject: SubjectFit, lang: str
+    ) -> bool:
         """A bare keyword ("chứng thực", "hồ sơ") that fits several topics almost equally well
         is a question about which topic: offer them rather than guess. Compared on the logit
         scale, where near-certain scores (0.997 vs 0.953) are still told apart."""
         if len(in_scope) < 2:
             return False
         content = [w for w in tokens(text) if w not in self.kb.lexicon.stopwords]
-        if len(content) > SHORT_QUERY_WORDS:
+        # "lệ phí hộ tịch" is as bare as "hộ tịch": what is asked does not name the topic.
+        bare = len(subject.words) if subject.words and lang == "vi" else len(content)
+        if min(len(content), bare) > SHORT_QUERY_WORDS:
             return False
         return _logit(in_scope[0].score) - _logit(in_scope[1].score) < SHORT_QUERY_LOGIT_LEAD
 
@@ -142,7 +149,10 @@ class Matcher:
         return reordered, fits[reordered[0].intent]
 
     def match(self, text: str) -> Match:
-        """Match one question."""
+        """Match one question: its topic (band, intent, score) and its aspect."""
+        return replace(self._match(text), aspect=detect(text, self.normaliser))
+
+    def _match(self, text: str) -> Match:
         lang = self.language.detect(text)
         ranked, words = self.rank(text)
         if not ranked:
@@ -154,13 +164,17 @@ class Matcher:
         if self.kb.entries[top.intent].out_of_scope:
             redirect = top.intent if self._redirect_fits(text, top.intent, fit) else None
             return Match(text, lang, "decline", None, score, redirect=redirect, ranked=ranked)
+        if not fit.words and top.intent not in self.subjects.subjectless:
+            # Boilerplate alone ("lệ phí bao nhiêu?", "cần giấy tờ gì"): no subject to answer.
+            low = min(score, limits.suggest / 2)
+            return Match(text, lang, "decline", None, low, ranked=ranked)
         in_scope = [s for s in ranked if not self.kb.entries[s.intent].out_of_scope]
         named = self._variant(text, lang, in_scope)
         if named is not None:
             intent, variant = named
             return Match(text, lang, "answer", intent, score, ranked=ranked, variant=variant)
         lead = 100 * (top.score - in_scope[1].score) if len(in_scope) > 1 else 100.0
-        clear = lead >= limits.margin and not self._ambiguous(text, in_scope)
+        clear = lead >= limits.margin and not self._ambiguous(text, in_scope, fit, lang)
         if score >= limits.answer and clear:
             return Match(text, lang, "answer", top.intent, score, ranked=ranked)
         if score >= limits.suggest:

@@ -13,7 +13,6 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from knowledge.schema import Lexicon
@@ -51,17 +50,18 @@ class Normaliser:
         self.lexicon = lexicon
         self._phrases = sorted(lexicon.phrases.items(), key=lambda kv: -len(kv[0]))
         self._vocabulary: frozenset[str] = frozenset()
-        self._buckets: dict[tuple[int, str, str], list[str]] = {}
+        self._neighbours: dict[str, list[str]] = {}
         self._repairs: dict[str, str] = {}
 
     def set_vocabulary(self, words: Iterable[str]) -> None:
         """Words typo repair may correct towards (the knowledge base's own words)."""
         self._vocabulary = frozenset(words)
-        self._buckets = {}
-        for word in sorted(self._vocabulary):
-            # A slip rarely hits both ends of a word: bucket by length and by first/last letter.
-            self._buckets.setdefault((len(word), "first", word[0]), []).append(word)
-            self._buckets.setdefault((len(word), "last", word[-1]), []).append(word)
+        # Every word one slip (OSA distance 1) away from a typed word shares one of these keys
+        # with it: the word itself or the word with one letter dropped (as in SymSpell).
+        self._neighbours = {}
+        for word in self._vocabulary:
+            for key in _one_dropped(word):
+                self._neighbours.setdefault(key, []).append(word)
         self._repairs = {}
 
     def expand(self, text: str) -> list[str]:
@@ -97,11 +97,18 @@ class Normaliser:
         telex = _TELEX_TONE.match(word)  # "sinhf": a Telex tone key left behind
         if telex and telex.group(1) in self._vocabulary:
             return telex.group(1)
+        # A slip rarely hits both ends of a word: the fix keeps the first or the last letter.
+        # Among equally close words the alphabetically first wins, so the result is stable.
         pool = {
             candidate
-            for length in (len(word) - 1, len(word), len(word) + 1)
-            for key in ((length, "first", word[0]), (length, "last", word[-1]))
-            for candidate in self._buckets.get(key, ())
+            for key in _one_dropped(word)
+            for candidate in self._neighbours.get(key, ())
+            if candidate[0] == word[0] or candidate[-1] == word[-1]
         }
-        found = process.extractOne(word, sorted(pool), scorer=OSA.distance, score_cutoff=1)
-        return str(found[0]) if found else word
+        found = [c for c in pool if OSA.distance(word, c, score_cutoff=1) <= 1]
+        return min(found) if found else word
+
+
+def _one_dropped(word: str) -> set[str]:
+    """The word and every way of dropping one of its letters."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}

@@ -79,6 +79,14 @@ class SubjectModel:
             )
             for e in kb.entries.values()
         }
+        # Entries whose subject is the boilerplate itself ("nộp hồ sơ online ở đâu", "hi ad"):
+        # one of their own sample questions has no subject words. Only these may answer a
+        # question that names no subject; "lệ phí bao nhiêu?" is never the marriage entry's.
+        self.subjectless = frozenset(
+            e.id
+            for e in kb.entries.values()
+            if any(not self.words(normaliser.expand(q)) for qs in e.questions.values() for q in qs)
+        )
         frequency: Counter[str] = Counter(w for ws in self.vocabulary.values() for w in ws)
         total = max(len(self.vocabulary), 1)
         self.idf = {w: math.log(1 + total / df) for w, df in frequency.items()}

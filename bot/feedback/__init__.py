@@ -72,6 +72,15 @@ def install(
     text_hook = getattr(assistant, "text_hook", None)
     if callable(text_hook):
         text_hook(private.hook(tracking.track_in_text))
+        # A grievance told in free text is offered to be filed before the matcher sees it.
+        from bot.feedback.grievance import ACTION as GRIEVANCE
+        from bot.feedback.grievance import Grievances, Offer
+
+        offer = Offer(
+            Grievances.load(assistant.kb.lexicon.abbreviations), intake, assistant.matcher
+        )
+        text_hook(private.hook(offer))
+        assistant.action(GRIEVANCE, private.handler(offer.on_action))
 
 
 def make_dispatcher(

@@ -53,6 +53,10 @@ class Intake:
     def _begin(self, turn: Turn, draft: Draft) -> list[Reply]:
         return self._advance(turn, draft, [say(turn.kb, "intro", turn.lang)])
 
+    def begin_with(self, turn: Turn, draft: Draft, notes: list[str]) -> list[Reply]:
+        """Start a draft already filled in elsewhere (a complaint typed as a plain message)."""
+        return self._advance(turn, draft, [say(turn.kb, "intro", turn.lang), *notes])
+
     def cancel(self, turn: Turn, _arg: str) -> list[Reply]:
         """/huy or the cancel button: leave whatever guided flow is running."""
         if turn.state() is None:

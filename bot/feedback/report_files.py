@@ -10,6 +10,8 @@ from typing import TextIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.feedback.reports import Cell, Percent, Report
 
@@ -44,6 +46,17 @@ def write_csv(report: Report, out: TextIO) -> None:
         writer.writerow([])
 
 
+def _print_setup(sheet: Worksheet) -> None:
+    """Printed for the quarterly report: A4 landscape, every column on one page width, the
+    header row repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"
+
+
 def write_xlsx(report: Report, path: Path) -> None:
     """One sheet per table, bold frozen header, real dates and percentages."""
     book = Workbook()
@@ -64,10 +77,6 @@ def write_xlsx(report: Report, path: Path) -> None:
         for index, header in enumerate(table.headers, 1):
             longest = max([len(header), *(len(_text(r[index - 1])) for r in table.rows)])
             sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, MAX_WIDTH)
-        # Printed for the quarterly report: every column on one page width, landscape.
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        _print_setup(sheet)
     book.properties.title = title(report)
     book.save(path)

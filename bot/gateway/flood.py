@@ -1,23 +1,19 @@
 """Flood control: the `FloodGate` interface and today's in-process sliding window behind it.
 
-Shared implementations (PostgreSQL, Redis) for several workers plug in through the protocol."""
+Shared implementations for several workers (`bot.shared.backends.SharedFloodGate` over
+PostgreSQL or Redis) plug in through the protocol; `Verdict` is the one in `bot.shared`."""
 
 from __future__ import annotations
 
-import enum
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.shared.protocols import Verdict
 
-class Verdict(enum.Enum):
-    """What to do with a message: handle it, warn once, or drop it silently."""
-
-    ALLOW = "allow"
-    WARN = "warn"
-    DROP = "drop"
+__all__ = ["FloodGate", "MemoryFloodGate", "Verdict"]
 
 
 class FloodGate(Protocol):

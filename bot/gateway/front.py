@@ -78,6 +78,7 @@ class Gateway:
         self.worker = worker_name()
         self.running = False
         self._held: dict[int, inbox.Claim] = {}
+        self._done: list[inbox.Claim] = []  # answered rows, marked done with the next claim
         self._wake = asyncio.Event()
 
     def register(self, adapter: Adapter) -> None:
@@ -125,6 +126,7 @@ class Gateway:
         try:
             while True:
                 self._wake.clear()  # before claiming: a row stored meanwhile wakes us again
+                await self._flush_done()  # a citizen's next row is claimable only after this
                 free = IN_FLIGHT - len(tasks)
                 claims = await self._claim(free) if free > 0 else []
                 for held in claims:
@@ -142,6 +144,7 @@ class Gateway:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(keeper, *tasks, return_exceptions=True)
+            await self._flush_done()
 
     def stop(self) -> None:
         """Release the threads (after `run_forever` was cancelled)."""
@@ -156,6 +159,16 @@ class Gateway:
             log.exception("could not claim inbox rows; retrying")
             await asyncio.sleep(1.0)
             return []
+
+    async def _flush_done(self) -> None:
+        """One UPDATE for every row answered since the last claim (not one per message)."""
+        done, self._done = self._done, []
+        if not done:
+            return
+        try:
+            await self.run_sync(inbox.finish, self.services.engine, done)
+        except Exception:
+            log.exception("could not mark %d inbox rows done (their lease will expire)", len(done))
 
     async def _renew_forever(self) -> None:
         while True:
@@ -219,7 +232,8 @@ class Gateway:
             return
         if delivered is Delivered.BLOCKED and event.private:
             await self._mark(held.channel, event.inbound.user_id, True)
-        await self._finish(held)
+        self._done.append(held)
+        self._wake.set()
         self.progress.handled += 1
 
     def _core(self, held: inbox.Claim, inbound: Inbound) -> list[Reply]:

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, delete, exists, func, or_, select, update
+from sqlalchemy import Engine, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -172,11 +172,13 @@ def finish(engine: Engine, held: list[Claim], state: str = DONE) -> int:
     """Mark rows finished (done or failed) if still ours; returns how many were."""
     if not held:
         return 0
-    ours = or_(*(and_(InboxItem.id == c.id, InboxItem.claim_token == c.token) for c in held))
+    # Tokens are unique per claim: a row another worker took over has a token not in ours.
+    ids, tokens = [c.id for c in held], sorted({c.token for c in held})
     with single(engine).connect() as connection:
         result = connection.execute(
             update(InboxItem)
-            .where(ours, InboxItem.state.in_(OPEN))
+            .where(InboxItem.id.in_(ids), InboxItem.claim_token.in_(tokens))
+            .where(InboxItem.state.in_(OPEN))
             .values(state=state, processed_at=utcnow(), lease_until=None)
         )
         return result.rowcount

@@ -8,12 +8,17 @@ are seconds long, so milliseconds of skew do not matter.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.gateway.flood import Verdict  # one verdict for the front door and its stores
 
-__all__ = ["AlertLimit", "FloodStore", "SendRate", "Verdict", "Window"]
+class Verdict(enum.Enum):
+    """What to do with a message: handle it, warn once, or drop it silently."""
+
+    ALLOW = "allow"
+    WARN = "warn"
+    DROP = "drop"
 
 
 @dataclass(frozen=True)

@@ -104,3 +104,28 @@ def test_a_variant_trigger_alone_does_not_make_a_topic_fit(matcher: Matcher) -> 
     )
     assert match.variant is None
     assert match.band != "answer"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["lệ phí bao nhiêu?", "cần giấy tờ gì", "làm ở đâu?", "mat bao lau", "how much is it?"],
+)
+def test_boilerplate_alone_is_not_answered_with_a_topic(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert (match.band, match.intent) == ("decline", None)
+    assert match.aspect is not None  # what it asks is understood; which topic is not
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("nop ho so truc tuyen o dau", "dvc_nop_ho_so"),
+        ("bộ phận một cửa ở đâu", "bo_phan_mot_cua"),
+    ],
+)
+def test_entries_whose_subject_is_the_boilerplate_still_answer_it(
+    matcher: Matcher, question: str, intent: str
+) -> None:
+    assert intent in matcher.subjects.subjectless
+    match = matcher.match(question)
+    assert (match.band, match.intent) == ("answer", intent)

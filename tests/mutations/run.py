@@ -230,6 +230,18 @@ BREAKS: list[Break | list[Break]] = [
         (("preexec_fn=_default_sigint,", "preexec_fn=None,"),),
         ("tests/telegram/test_cli_serve.py",),
     ),
+    Break(
+        "report: printed header row and landscape dropped",
+        "bot/feedback/report_files.py",
+        (
+            ('    sheet.print_title_rows = "1:1"\n', ""),
+            (
+                'sheet.page_setup.orientation = "landscape"',
+                'sheet.page_setup.orientation = "portrait"',
+            ),
+        ),
+        ("tests/feedback/test_reports.py",),
+    ),
     _thresholds("50.0"),
     _thresholds("30.0", "25.0"),
 ]

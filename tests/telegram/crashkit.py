@@ -124,6 +124,8 @@ class Load:
     """`citizens` × `each` distinct updates, each delivered to every live worker."""
 
     pool: list[Worker]
+    fake: FakeBotApi
+    token: str
     citizens: int
     each: int
     acknowledged: int = 0
@@ -153,6 +155,7 @@ class Load:
         self, client: httpx.AsyncClient, n: int, half: asyncio.Event, total: int
     ) -> None:
         person = updates.user(self.first_user + n, f"Citizen {n}")
+        self.fake.add_chat(self.token, person["id"])  # the citizen wrote to the bot
         self.sent[person["id"]] = []
         for k in range(self.each):
             update = updates.message(person, text=QUESTION.format(k=k))

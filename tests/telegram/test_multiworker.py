@@ -51,7 +51,7 @@ def test_two_workers_same_updates_one_killed_half_way(
     try:
         for worker in pool:
             worker.wait_ready()
-        load = crashkit.Load(pool, citizens=20, each=5)
+        load = crashkit.Load(pool, fake_api, token, citizens=20, each=5)
         asyncio.run(load.run(at_half=pool[0].kill))  # stays dead: the other one takes over
         crashkit.wait_answered(fake_api, token, load, timeout=60)
         figures = crashkit.count(database, fake_api, token, load)
@@ -75,7 +75,7 @@ def test_acknowledged_updates_survive_kill_9_and_a_restart(
     worker.start()
     try:
         worker.wait_ready()
-        load = crashkit.Load([worker], citizens=40, each=1, first_user=30_000_000)
+        load = crashkit.Load([worker], fake_api, token, citizens=40, each=1, first_user=30_000_000)
         asyncio.run(load.run())  # all 40 acknowledged with a 200 ...
         worker.kill()  # ... then kill -9 at once
         waiting = open_rows(database)

@@ -1,0 +1,79 @@
+"""Follow-up questions: "tốn phí bao nhiêu?" right after an answer is about that answer's topic.
+
+The last topic shown to each contact is stored in the database (`recent_topics`, one row per
+contact, apart from the guided flows' `dialogue_states`) with the time it was shown, so it
+survives restarts and works across workers. A question that asks about an aspect (fee, where,
+online...) but names no subject of its own takes that topic while it is recent; the answer says
+which topic it took.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models import Base, utcnow
+from bot.turn import Turn
+from knowledge.aspect import detector_for
+from knowledge.matcher import Match, Matcher
+
+DEFAULT_TTL = dt.timedelta(minutes=30)
+
+
+class RecentTopic(Base):
+    """The topic last answered for a contact, and when."""
+
+    __tablename__ = "recent_topics"
+
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    intent: Mapped[str] = mapped_column(String(64))
+    answered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+def remember(turn: Turn, intent: str) -> None:
+    """Note that `intent` was just shown to the contact (flushed with the turn)."""
+    row = turn.session.get(RecentTopic, turn.contact.id)
+    if row is None:
+        row = RecentTopic(contact_id=turn.contact.id, intent=intent)
+        turn.session.add(row)
+    row.intent, row.answered_at = intent, utcnow()
+    turn.session.flush()
+
+
+def forget(turn: Turn) -> None:
+    """Drop the recent topic: the last reply was not an entry's own answer (a variant, a
+    suggestion or a decline), so a follow-up has nothing to refer to."""
+    row = turn.session.get(RecentTopic, turn.contact.id)
+    if row is not None:
+        turn.session.delete(row)
+        turn.session.flush()
+
+
+def recall(turn: Turn, ttl: dt.timedelta) -> str | None:
+    """The topic shown to the contact within `ttl`, if it is still in the knowledge base."""
+    row = turn.session.get(RecentTopic, turn.contact.id)
+    if row is None or row.answered_at < utcnow() - ttl or row.intent not in turn.kb.entries:
+        return None
+    return row.intent
+
+
+def has_subject(matcher: Matcher, text: str, lang: str = "vi") -> bool:
+    """Does the question name what it is about, beyond aspect cues and filler words?
+
+    Deliberately cautious: any word left that is not a cue, filler or stopword counts as a
+    subject, so "lệ phí thủy sản" is matched (and declined) on its own, never taken as a
+    follow-up. (One place to switch to the matcher's own subject recognition later.)
+    """
+    left = detector_for(matcher.normaliser).remainder(text, lang)
+    return any(word not in matcher.kb.lexicon.stopwords for word in left)
+
+
+def follow_up_topic(turn: Turn, matcher: Matcher, match: Match, ttl: dt.timedelta) -> str | None:
+    """The recent topic a subject-less aspect question refers to, or None to match it normally."""
+    if match.aspect is None or has_subject(matcher, match.query, match.lang):
+        return None
+    return recall(turn, ttl)

@@ -1,0 +1,205 @@
+"""What a question asks about: documents, fee, time, where, steps, online, legal basis or who.
+
+Table-driven (knowledge/data/aspects.yaml). Cue phrases go through the same folding and
+abbreviation expansion as the question, so "bn tiền", "bao nhiêu tiền" and "bao nhieu tien" are
+one cue. The
+first strong cue in the question decides; weak cues only count when there is no strong one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.normaliser import Normaliser, tokens
+
+ASPECTS: tuple[str, ...] = ("documents", "fee", "time", "where", "steps", "online", "legal", "who")
+DEFAULT_FILE = Path(__file__).parent / "data" / "aspects.yaml"
+Expand = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue phrase (as expanded tokens) for an aspect; `aspect` is None for neutral ones."""
+
+    aspect: str | None
+    words: tuple[str, ...]
+    strong: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a cue was found in a question's tokens."""
+
+    cue: Cue
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.cue.words)
+
+
+@dataclass(frozen=True)
+class AspectTable:
+    """The raw table: per aspect its strong and weak phrases, neutral phrases, filler words."""
+
+    strong: dict[str, tuple[str, ...]]
+    weak: dict[str, tuple[str, ...]]
+    neutral: tuple[str, ...]
+    filler: tuple[str, ...]
+    filler_en: tuple[str, ...] = ()
+
+
+def load_table(path: Path = DEFAULT_FILE) -> AspectTable:
+    """Read and check an aspects file; a ValueError names what is wrong."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or not isinstance(raw.get("aspects"), dict):
+        raise ValueError(f"{path}: expected a mapping with 'aspects'")
+    unknown = set(raw["aspects"]) - set(ASPECTS)
+    if unknown:
+        raise ValueError(f"{path}: unknown aspects {sorted(unknown)} (known: {list(ASPECTS)})")
+    strong = {a: _phrases(path, raw["aspects"].get(a) or {}, "strong") for a in ASPECTS}
+    weak = {a: _phrases(path, raw["aspects"].get(a) or {}, "weak") for a in ASPECTS}
+    lists = [_phrases(path, raw, key) for key in ("neutral", "filler", "filler_en")]
+    return AspectTable(strong, weak, *lists)
+
+
+def _phrases(path: Path, raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    items = raw.get(key) or []
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        raise ValueError(f"{path}: '{key}' must be a list of phrases")
+    return tuple(items)
+
+
+class AspectDetector:
+    """Finds the aspect of a question, and the words left once its cues are taken out."""
+
+    def __init__(self, table: AspectTable, expand: Expand = tokens) -> None:
+        self.expand = expand
+        cues: dict[tuple[str, ...], Cue] = {}
+        for phrase in table.neutral:
+            self._add(cues, Cue(None, tuple(expand(phrase)), True))
+        for strong, groups in ((True, table.strong), (False, table.weak)):
+            for aspect, phrases in groups.items():
+                for phrase in phrases:
+                    self._add(cues, Cue(aspect, tuple(expand(phrase)), strong))
+        self._by_first: dict[str, list[Cue]] = {}
+        for cue in cues.values():
+            self._by_first.setdefault(cue.words[0], []).append(cue)
+        for found in self._by_first.values():
+            found.sort(key=lambda c: -len(c.words))  # longest first at each position
+        fillers = [tuple(expand(p)) for p in table.filler]
+        self.filler = frozenset(f[0] for f in fillers if len(f) == 1)
+        self.filler_en = self.filler | {w for p in table.filler_en for w in expand(p)}
+        self._filler_phrases = [f for f in fillers if len(f) > 1]
+
+    @staticmethod
+    def _add(cues: dict[tuple[str, ...], Cue], cue: Cue) -> None:
+        # The first table entry for a phrase wins (neutral, then strong, then weak).
+        if cue.words and cue.words not in cues:
+            cues[cue.words] = cue
+
+    def hits(self, words: list[str]) -> list[Hit]:
+        """Cues in `words`, left to right, never overlapping (the longest at each start)."""
+        found: list[Hit] = []
+        position = 0
+        while position < len(words):
+            hit = self._hit_at(words, position)
+            if hit is None:
+                position += 1
+                continue
+            found.append(hit)
+            position = hit.end
+        return found
+
+    def _hit_at(self, words: list[str], position: int) -> Hit | None:
+        for cue in self._by_first.get(words[position], ()):
+            if tuple(words[position : position + len(cue.words)]) == cue.words:
+                return Hit(cue, position)
+        return None
+
+    def detect(self, text: str) -> str | None:
+        """The question's aspect (one of ASPECTS), or None when it asks about none.
+
+        The asking part is tried first: the sentences that end in "?", and what follows "cho
+        em hỏi"; the story before it ("tôi đã nộp lệ phí rồi, …") only counts when the asking
+        part has no cue.
+        """
+        words = self.expand(text)
+        asking = _asking_words(self.expand, text, words)
+        for part in (asking, words) if asking != words else (words,):
+            aspect = self._first_aspect(part)
+            if aspect is not None:
+                return aspect
+        return None
+
+    def _first_aspect(self, words: list[str]) -> str | None:
+        hits = [h for h in self.hits(words) if h.cue.aspect is not None]
+        strong = [h for h in hits if h.cue.strong]
+        chosen = strong or hits
+        return chosen[0].cue.aspect if chosen else None
+
+    def remainder(self, text: str, lang: str = "vi") -> list[str]:
+        """The question's words without aspect cues and filler: what may name its subject."""
+        words = self.expand(text)
+        taken: set[int] = set()
+        for start in range(len(words)):  # every cue, overlapping ones too ("làm ở" + "ở đâu")
+            cues = [c.words for c in self._by_first.get(words[start], ())]
+            for phrase in (*cues, *self._filler_phrases):
+                if tuple(words[start : start + len(phrase)]) == phrase:
+                    taken.update(range(start, start + len(phrase)))
+        filler = self.filler_en if lang == "en" else self.filler
+        return [w for i, w in enumerate(words) if i not in taken and w not in filler]
+
+
+def abbreviation_expander(normaliser: Normaliser) -> Expand:
+    """Folded tokens with the lexicon's abbreviations expanded ("bn" → "bao nhieu", "j" → "gi").
+
+    The lexicon's phrase synonyms are left out: they cost more than the rest of the detection
+    and the table lists the few it needs ("qua mạng") itself.
+    """
+    abbreviations = normaliser.lexicon.abbreviations
+
+    def expand(text: str) -> list[str]:
+        return [w for token in tokens(text) for w in abbreviations.get(token, token).split()]
+
+    return expand
+
+
+_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]?")
+
+
+_ASK_BEFORE = {"cho", "xin", "muon"}  # "cho hỏi", "xin hỏi", "muốn hỏi"; also "cho em hỏi"
+
+
+def _asking_words(expand: Expand, text: str, words: list[str]) -> list[str]:
+    """The words of the part of `text` that asks: its "?" sentences, after the last "cho (em)
+    hỏi", "xin hỏi" or "muốn hỏi"."""
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    asked = [s for s in sentences if s.rstrip().endswith("?")]
+    if asked and len(asked) < len(sentences):
+        words = expand(" ".join(asked))
+    starts = [
+        i + 1
+        for i, w in enumerate(words[:-1])
+        if w == "hoi" and i and (words[i - 1] in _ASK_BEFORE or words[max(0, i - 2)] == "cho")
+    ]
+    return words[starts[-1] :] if starts else words
+
+
+@lru_cache(maxsize=8)
+def detector_for(normaliser: Normaliser | None = None) -> AspectDetector:
+    """The bundled table's detector, expanding abbreviations like `normaliser` does."""
+    expand = abbreviation_expander(normaliser) if normaliser is not None else tokens
+    return AspectDetector(load_table(), expand)
+
+
+def detect(text: str, normaliser: Normaliser | None = None) -> str | None:
+    """The aspect of `text` with the bundled table (see `AspectDetector.detect`)."""
+    return detector_for(normaliser).detect(text)

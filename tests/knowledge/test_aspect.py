@@ -1,0 +1,199 @@
+"""Aspect detection: what a question asks about, in Vietnamese (marked, unmarked, teencode) and
+English; and the words left once the cues are taken out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge.aspect import ASPECTS, AspectDetector, detect, detector_for, load_table
+from knowledge.matcher import Matcher
+
+CASES = {
+    "documents": [
+        "Đăng ký kết hôn cần chuẩn bị gì?",
+        "dang ky ket hon can chuan bi gi",
+        "làm giấy khai sinh cần giấy tờ j vậy ad",
+        "hồ sơ đăng ký thường trú gồm những gì",
+        "What documents do I need for a birth registration?",
+        "what should I bring to register my marriage",
+    ],
+    "fee": [
+        "Lệ phí khai sinh bao nhiêu?",
+        "le phi khai sinh bao nhieu",
+        "làm căn cước hết bn tiền",
+        "chứng thực có mất tiền ko",
+        "How much is the ID card?",
+        "is there a fee for marriage registration",
+    ],
+    "time": [
+        "Làm căn cước mất bao lâu?",
+        "lam can cuoc mat bao lau",
+        "đk tạm trú mấy ngày thì có",
+        "cải chính hộ tịch mất bao nhiêu ngày làm việc",
+        "How long does a birth certificate take?",
+        "how many days for residence registration",
+    ],
+    "where": [
+        "Làm căn cước ở đâu?",
+        "lam can cuoc o dau",
+        "xin xác nhận độc thân chỗ nào ad",
+        "nộp hồ sơ ở xã hay huyện",
+        "Where do I register a birth?",
+        "which office handles certification",
+    ],
+    "steps": [
+        "Thủ tục gia hạn tạm trú như thế nào?",
+        "thu tuc gia han tam tru nhu the nao",
+        "kích hoạt vneid mức 2 ntn",
+        "các bước nộp hồ sơ",
+        "How do I extend my temporary residence?",
+        "what are the steps to apply",
+    ],
+    "online": [
+        "Khai sinh online được không?",
+        "khai sinh truc tuyen duoc khong",
+        "đk tạm trú onl đc ko",
+        "xin xác nhận cư trú trên VNeID được không",
+        "Can I do it online?",
+        "apply via VNeID",
+    ],
+    "legal": [
+        "Khai sinh căn cứ luật nào?",
+        "khai sinh can cu luat nao",
+        "chứng thực hợp đồng theo nghị định nào",
+        "What is the legal basis for birth registration?",
+        "which law applies to residence",
+    ],
+    "who": [
+        "Ai được đi khai sinh cho con?",
+        "ai duoc di khai sinh cho con",
+        "chứng thực chữ ký nhờ người làm thay được không",
+        "hai vợ chồng có phải cùng có mặt không",
+        "Who can register a child's birth?",
+        "can someone else apply on behalf of me",
+    ],
+}
+
+
+# More wordings, written apart from the table's cue lists (a check that it generalises).
+PARAPHRASES = [
+    (item["q"], item["aspect"])
+    for item in yaml.safe_load((Path(__file__).parent / "aspect_paraphrases.yaml").read_text())
+]
+
+
+@pytest.fixture(scope="module")
+def table_detector(matcher: Matcher) -> AspectDetector:
+    return detector_for(matcher.normaliser)
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"), [(q, a) for a, questions in CASES.items() for q in questions]
+)
+def test_each_aspect_is_recognised(
+    table_detector: AspectDetector, question: str, aspect: str
+) -> None:
+    assert table_detector.detect(question) == aspect
+
+
+@pytest.mark.parametrize(("question", "aspect"), PARAPHRASES)
+def test_paraphrases(table_detector: AspectDetector, question: str, aspect: str | None) -> None:
+    assert table_detector.detect(question) == aspect
+
+
+def test_every_aspect_has_cases() -> None:
+    assert set(CASES) == set(ASPECTS)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["khai sinh", "Đăng ký khai sinh", "thường trú", "CCHC là gì", "birth registration", ""],
+)
+def test_questions_without_an_aspect(table_detector: AspectDetector, question: str) -> None:
+    assert table_detector.detect(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        # The first cue decides when a question asks two things.
+        ("hồ sơ gồm những gì, lệ phí bao nhiêu", "documents"),
+        ("lệ phí bao nhiêu, hồ sơ gồm những gì", "fee"),
+        ("nộp ở đâu, mất bao lâu", "where"),
+        # The longer cue wins at the same word: "mất bao nhiêu ngày" is time, not fee.
+        ("cải chính mất bao nhiêu ngày", "time"),
+        # A weak cue ("hồ sơ") gives way to a strong one that comes later.
+        ("nộp hồ sơ khai sinh ở đâu", "where"),
+        # "có mất phí" is folded like "có mặt": it must stay a fee question.
+        ("làm khai tử có mất phí không", "fee"),
+        # Neutral phrases are topics, not cues: the online-payment topic is not a fee question.
+        ("thanh toán lệ phí trực tuyến thế nào", "steps"),
+        # The asking part decides over the story before it: its "?" sentence, or after "cho hỏi".
+        ("Tôi đã nộp lệ phí hôm qua. Bao lâu thì có kết quả?", "time"),
+        ("em đã đóng phí rồi, cho em hỏi bao lâu thì có kết quả", "time"),
+        ("I paid the fee last week. When can I collect the certificate?", "time"),
+        ("Làm khai sinh có mất lệ phí không? Bà định đi làm giúp con dâu", "fee"),
+        # ... but the story counts when the asking part has no cue of its own.
+        ("Tôi muốn hỏi lệ phí khai sinh. Cảm ơn ạ?", "fee"),
+    ],
+)
+def test_which_cue_decides(table_detector: AspectDetector, question: str, aspect: str) -> None:
+    assert table_detector.detect(question) == aspect
+
+
+def test_match_carries_the_aspect(matcher: Matcher) -> None:
+    assert matcher.match("Lệ phí khai sinh bao nhiêu?").aspect == "fee"
+    assert matcher.match("khai sinh").aspect is None
+
+
+def test_plain_folding_without_a_lexicon() -> None:
+    assert detect("Làm căn cước ở đâu?") == "where"
+    assert detect("Làm căn cước ở đâu?", None) == "where"
+
+
+@pytest.mark.parametrize(
+    ("question", "left"),
+    [
+        ("Tốn phí bao nhiêu?", []),
+        ("làm ở đâu?", []),
+        ("online được không?", []),
+        ("how much is it?", []),
+        ("thủ tục này cần giấy tờ gì", []),
+        ("lệ phí khai sinh bao nhiêu", ["khai", "sinh"]),
+        ("lệ phí nghĩa vụ quân sự bao nhiêu", ["nghia", "vu", "quan", "su"]),
+    ],
+)
+def test_remainder_keeps_only_subject_words(
+    table_detector: AspectDetector, question: str, left: list[str]
+) -> None:
+    assert table_detector.remainder(question) == left
+
+
+def test_bundled_table_loads() -> None:
+    table = load_table()
+    assert all(table.strong[a] for a in ASPECTS)
+
+
+def test_unknown_aspect_in_the_table_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "aspects.yaml"
+    bad.write_text("aspects:\n  price:\n    strong: [giá]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown aspects"):
+        load_table(bad)
+
+
+def test_a_phrase_list_must_be_a_list_of_text(tmp_path: Path) -> None:
+    bad = tmp_path / "aspects.yaml"
+    bad.write_text("aspects:\n  fee:\n    strong: lệ phí\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="'strong' must be a list"):
+        load_table(bad)
+
+
+def test_a_custom_table_is_used(tmp_path: Path) -> None:
+    path = tmp_path / "aspects.yaml"
+    path.write_text("aspects:\n  fee:\n    strong: [giá]\n", encoding="utf-8")
+    mine = AspectDetector(load_table(path))
+    assert mine.detect("giá bao nhiêu") == "fee"
+    assert mine.detect("lệ phí bao nhiêu") is None
