@@ -112,10 +112,8 @@ class Assistant:
         """Like `handle`, but a platform update id seen before returns None (a webhook retry).
 
         The id is recorded in the same transaction as the handling, so an update whose handling
-        failed is not marked as processed and its redelivery is handled. Text no database can
-        store (NUL, lone surrogates) is removed first, whatever the channel.
+        failed is not marked as processed and its redelivery is handled.
         """
-        inbound = clean_inbound(inbound)
         update_id = None if update_id is None else clean(update_id)
         for attempt in (1, 2):
             try:
@@ -145,6 +143,9 @@ class Assistant:
         return self._handle(session, inbound)
 
     def _handle(self, session: Session, inbound: Inbound) -> list[Reply]:
+        # Text no database can store (NUL, lone surrogates) goes first, whatever the channel
+        # and whichever entry (handle, handle_once, the front door's handle_in) it came by.
+        inbound = clean_inbound(inbound)
         contact = upsert_contact(session, inbound)
         turn = Turn(session, contact, inbound, self.kb, self._language(session, contact, inbound))
         if inbound.payload:
