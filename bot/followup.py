@@ -45,7 +45,8 @@ def remember(turn: Turn, intent: str) -> None:
 
 
 def forget(turn: Turn) -> None:
-    """Drop the recent topic: the last answer was not that entry's general one (a variant)."""
+    """Drop the recent topic: the last reply was not an entry's own answer (a variant, a
+    suggestion or a decline), so a follow-up has nothing to refer to."""
     row = turn.session.get(RecentTopic, turn.contact.id)
     if row is not None:
         turn.session.delete(row)

@@ -41,6 +41,7 @@ class Inbound:
     language_hint: str | None = None
     attachments: tuple[Attachment, ...] = ()
     unsupported: str | None = None  # e.g. "sticker", "voice": something we cannot read
+    group: str | None = None  # the group chat's id when others can read it; None: private
 
 
 @dataclass(frozen=True)

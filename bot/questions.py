@@ -58,6 +58,7 @@ def answer_question(
         followup.remember(turn, match.intent)
         entry = kb.entries[match.intent]
         return [entry_reply(kb, entry, lang, str(logged.id), match.aspect)]
+    followup.forget(turn)  # a new subject not answered: the older topic no longer applies
     if match.band == "suggest":
         rows = [
             (Button(title(kb.entries[i], lang), choice(i, match, logged)),)

@@ -13,6 +13,7 @@ from bot import feedback
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.db import make_engine, make_sessions
+from bot.shared.backends import SharedState, build_shared
 from knowledge.loader import load
 from knowledge.matcher import Matcher
 
@@ -26,6 +27,7 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     assistant: Assistant
+    shared: SharedState  # flood, send rate and alert limit shared by every worker
 
 
 def build_matcher(settings: Settings) -> Matcher:
@@ -42,4 +44,6 @@ def build(settings: Settings, matcher: Matcher | None = None) -> Services:
     sessions = make_sessions(engine)
     assistant = Assistant(matcher, sessions, dt.timedelta(minutes=settings.followup_minutes))
     feedback.install(assistant, settings)
-    return Services(settings, matcher, engine, sessions, assistant)
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    shared = build_shared(engine, redis_url)
+    return Services(settings, matcher, engine, sessions, assistant, shared)

@@ -38,6 +38,7 @@ def clean_inbound(inbound: Inbound) -> Inbound:
         inbound.display_name,
         inbound.language_hint,
         inbound.unsupported,
+        inbound.group,
     )
     if not inbound.attachments and not any(_UNSTORABLE.search(f) for f in fields if f):
         return inbound  # the usual message: a few scans, no copy
@@ -56,4 +57,5 @@ def clean_inbound(inbound: Inbound) -> Inbound:
             for a in inbound.attachments
         ),
         unsupported=clean_optional(inbound.unsupported),
+        group=clean_optional(inbound.group),
     )

@@ -24,7 +24,7 @@ from bot.feedback import make_dispatcher
 from bot.gateway.front import Gateway
 from bot.gateway.housekeeping import prune_forever
 from bot.runtime import Services, build
-from bot.shared.backends import SharedFloodGate, build_shared
+from bot.shared.backends import SharedFloodGate
 from handlers.channel import BackgroundTask, Channel
 
 log = logging.getLogger(__name__)
@@ -136,12 +136,8 @@ async def run(
     """
     protect_logs()
     services = await asyncio.to_thread(build, settings)
-    # Flood control, the send rate and the alert limit shared by every worker (Redis when
-    # REDIS_URL is set, else PostgreSQL; SQLite: this process's memory).
-    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
-    shared = await asyncio.to_thread(build_shared, services.engine, redis_url)
-    flood = SharedFloodGate(shared.flood, settings.flood_messages, settings.flood_seconds)
-    gateway = Gateway(services, flood, alert_limit=shared.alerts)
+    flood = SharedFloodGate(services.shared.flood, settings.flood_messages, settings.flood_seconds)
+    gateway = Gateway(services, flood)
     channels = [factory(settings, gateway, polling, primary) for factory in factories]
     senders: dict[str, Sender] = {}
     for channel in channels:
@@ -149,7 +145,7 @@ async def run(
         if sender is not None:
             senders[channel.name] = sender
     # Staff answers, status changes, new-ticket cards and the digest leave through the outbox.
-    outbox = make_dispatcher(services.sessions, settings, senders, shared=shared)
+    outbox = make_dispatcher(services.sessions, settings, senders, shared=services.shared)
     app = create_app(services, channels, gateway, background=[outbox.run_forever])
     config = uvicorn.Config(
         app,
@@ -161,13 +157,7 @@ async def run(
     )
     server = uvicorn.Server(config)
     states = ", ".join(f"{c.name}: {_mode(c.status())}" for c in channels) or "no channels"
-    log.info(
-        "serving on http://%s:%d; %s; shared state: %s",
-        settings.host,
-        settings.port,
-        states,
-        shared.backend,
-    )
+    log.info("serving on http://%s:%d; %s", settings.host, settings.port, states)
     try:
         await server.serve(sockets=[sock] if sock is not None else None)
     finally:

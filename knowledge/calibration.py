@@ -21,6 +21,7 @@ from knowledge.index import RERANK, Scored
 from knowledge.matcher import Matcher, confidence_features
 
 PARTS = tuple(index_module.WEIGHTS)
+CONFIDENCE_EPOCHS = 20000  # the confidence model is small; 3000 steps left it short of converging
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def calibrate(
 
     def both(rows: list[Any]) -> tuple[Logistic, Logistic]:
         ranker = fit(*rank_data(rows)) if refit_ranking else current
-        return ranker, fit(*confidence_data(rows, ranker))
+        return ranker, fit(*confidence_data(rows, ranker), epochs=CONFIDENCE_EPOCHS)
 
     ranker, confident = both(prepared)
     folds = []

@@ -23,13 +23,14 @@ from knowledge.variants import VariantFinder
 Band = Literal["answer", "suggest", "decline"]
 
 # Confidence model over `confidence_features`, fitted by `cchc-bot calibrate`.
-CONFIDENCE_WEIGHTS = (2.72, 2.87, 2.62, 3.02, 1.76, 0.14, -2.19, 1.22, 1.84, 0.81)
-CONFIDENCE_BIAS = -5.41
+CONFIDENCE_WEIGHTS = (2.62, 2.94, 2.34, 3.3, 2.41, 1.25, -0.66, 1.42, 1.87, 1.39)
+CONFIDENCE_BIAS = -8.96
 SHORT_QUERY_WORDS = 2  # content words; "khai sinh", "chứng thực"
 SHORT_QUERY_LOGIT_LEAD = 1.0  # how far the best topic must lead to answer a bare keyword
 VARIANT_CANDIDATES = 3  # a variant is looked for among this many leading in-scope topics
 VARIANT_RUNNER_UP = 0.5  # ... scoring at least this share of the best one's rank score
 VARIANT_MIN_COVER = 0.5  # ... whose own words (triggers included) account for the subject
+SUBJECT_ENOUGH = 0.5  # subject cover beyond this is no further evidence (narrative words)
 SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
 REDIRECT_MIN_COVER = 0.4  # share of the subject words a redirect's own samples must account for
 REDIRECT_MIN_PAIRS = 0.2  # ... and of the word pairs around them ("con nuôi" is not "chăn nuôi")
@@ -75,7 +76,7 @@ def confidence_features(
         top.fuzzy,
         top.known,
         math.log(1 + words),
-        subject.cover,
+        min(subject.cover, SUBJECT_ENOUGH) / SUBJECT_ENOUGH,
         subject.unknown,
     ]
 

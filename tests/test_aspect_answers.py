@@ -11,7 +11,7 @@ import pytest
 from bot.ask import result
 from bot.config import Settings
 from bot.runtime import Services, build
-from knowledge.matcher import Matcher
+from knowledge.matcher import Matcher, Thresholds
 from tests.feedback.chat import Chat
 
 SUMMARY_VI = "Cha hoặc mẹ cần đăng ký khai sinh"  # the first words of the birth entry's summary
@@ -171,6 +171,7 @@ def test_ask_json_has_the_aspect_and_keeps_every_other_field(matcher: Matcher) -
     )
     assert isinstance(fee["score"], float)
     assert fee["suggestions"] == []
+    assert fee["variant"] is None
     assert blocks(fee["answer"])[1].startswith("💰 Phí, lệ phí:")
     json.dumps(fee)  # the contract is JSON
 
@@ -189,10 +190,21 @@ def test_ask_json_aspect_values(matcher: Matcher, question: str, aspect: str | N
     assert result(matcher, question)["aspect"] == aspect
 
 
-def test_a_chosen_suggestion_keeps_the_asked_aspect(services: Services) -> None:
-    chat = Chat(services, "s")
-    chat.type("lệ phí hộ tịch")  # which civil-status procedure? (the matcher offers several)
+@pytest.fixture
+def suggesting_services(settings: Settings, matcher: Matcher) -> Iterator[Services]:
+    """A matcher that never answers outright: every match is a "did you mean" question."""
+    built = build(settings, Matcher(matcher.kb, Thresholds(answer=100.1, suggest=0.0)))
+    yield built
+    built.engine.dispose()
+
+
+def test_a_chosen_suggestion_keeps_the_asked_aspect(suggesting_services: Services) -> None:
+    chat = Chat(suggesting_services, "s")
+    chat.type("Lệ phí khai sinh bao nhiêu?")
     assert "Có phải một trong các nội dung sau không?" in chat.last, chat.conversation()
-    chat.press("Thay đổi, cải chính")
-    assert blocks(chat.last)[0].startswith("📌 Thay đổi, cải chính")
+    chat.press("Đăng ký khai sinh")
+    assert blocks(chat.last)[0] == "📌 Đăng ký khai sinh"
     assert blocks(chat.last)[1].startswith("💰 Phí, lệ phí:")
+    chat.type("khai sinh")  # no aspect: the chosen suggestion shows the whole entry
+    chat.press("Đăng ký khai sinh")
+    assert SUMMARY_VI in chat.last

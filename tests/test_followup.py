@@ -227,6 +227,22 @@ def test_has_subject(matcher: Matcher, text: str, subject: bool) -> None:
     assert has_subject(matcher, text, matcher.match(text).lang) is subject
 
 
+def test_a_variant_answer_is_not_followed_up_with_the_entry(services: Services) -> None:
+    chat = Chat(services, "f13")
+    chat.type("đăng ký kết hôn")
+    chat.type("đăng ký kết hôn với người nước ngoài")  # its own answer, not the domestic one
+    assert "↪️ Về thủ tục Đăng ký kết hôn:" not in chat.type("lệ phí bao nhiêu?")
+
+
+def test_after_a_decline_the_older_topic_no_longer_applies(services: Services) -> None:
+    chat = Chat(services, "f14")
+    chat.type("đăng ký khai sinh")
+    chat.type("lệ phí nghĩa vụ quân sự bao nhiêu")
+    late = chat.type("làm ở đâu?")
+    assert "Đăng ký khai sinh" not in late
+    assert "↪️" not in late
+
+
 def test_a_variant_answer_leaves_no_topic_for_a_fee_follow_up(services: Services) -> None:
     chat = Chat(services, "f-variant")
     chat.play(

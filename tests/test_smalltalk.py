@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from bot.clock import FrozenClock, use
@@ -15,6 +17,7 @@ from bot.runtime import Services
 from bot.smalltalk import Chat, SmallTalk
 
 TABLE = SmallTalk.load()
+DATA = Path(__file__).parent / "data"
 
 
 def ask(services: Services, text: str, user: str = "u1") -> list[Reply]:
@@ -147,3 +150,24 @@ def test_the_report_counts_only_real_unanswered_questions(services: Services) ->
             report = build_report(session, at.date(), at.date(), at.date())
     rows = report.table("Câu hỏi chưa trả lời").rows
     assert rows == [["tối nay đội tuyển đá mấy giờ", 1, 0]]
+
+
+def test_only_greetings_among_the_knowledge_base_questions_are_small_talk(
+    services: Services,
+) -> None:
+    kb = services.assistant.kb
+    taken = {
+        entry.id
+        for entry in kb.entries.values()
+        for questions in entry.questions.values()
+        for question in questions
+        if TABLE.classify(question)
+    }
+    assert taken == {"chao_hoi"}
+
+
+@pytest.mark.parametrize("name", ["devset.yaml", "long_dev.yaml"])
+def test_dev_set_questions_are_not_small_talk(name: str) -> None:
+    items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    taken = [(i["q"], i["intent"]) for i in items if TABLE.classify(i["q"])]
+    assert all(intent in ("chao_hoi", None) for _q, intent in taken)

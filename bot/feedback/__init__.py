@@ -38,35 +38,40 @@ def install(
     from bot.feedback.config import FeedbackConfig
     from bot.feedback.forwarding import Forwarding
     from bot.feedback.intake import Intake
+    from bot.feedback.privacy import Privacy
     from bot.feedback.staff import COMMANDS, StaffDesk
 
     config = config or FeedbackConfig()
+    # Everything below shows personal data or ticket contents: private chats and the staff
+    # group only (bot/feedback/privacy.py).
+    private = Privacy(settings.staff_chat_id)
     intake = Intake(config, settings.staff_chat_id)
-    assistant.command("phananh", "feedback", "gopy")(intake.start)
-    assistant.command("huy", "cancel")(intake.cancel)
-    assistant.action(offers.INTAKE, intake.on_action)
-    assistant.flow(intake)
+    assistant.command("phananh", "feedback", "gopy")(private.handler(intake.start))
+    assistant.command("huy", "cancel")(private.handler(intake.cancel))
+    assistant.action(offers.INTAKE, private.handler(intake.on_action))
+    assistant.flow(private.flow(intake))
 
-    assistant.command("tracuu", "track")(tracking.track_command)
-    assistant.action(offers.TRACK, tracking.on_action)
+    assistant.command("tracuu", "track")(private.handler(tracking.track_command))
+    assistant.action(offers.TRACK, private.handler(tracking.on_action))
 
     desk = StaffDesk()
-    assistant.command("inbox")(desk.inbox)
-    assistant.command("xem")(desk.view)
+    assistant.command("inbox")(private.handler(desk.inbox))
+    assistant.command("xem")(private.handler(desk.view))
     for name in COMMANDS:
-        assistant.command(name)(desk.command(name))
-    assistant.action(STAFF_ACTION, desk.on_action)
-    assistant.flow(desk)
+        assistant.command(name)(private.handler(desk.command(name)))
+    assistant.action(STAFF_ACTION, private.handler(desk.on_action))
+    assistant.flow(private.flow(desk))
 
-    assistant.action(satisfaction.ACTION, satisfaction.rate)
-    assistant.flow(satisfaction.CommentFlow())
-    assistant.action(menu.FORWARD, Forwarding(config, settings.staff_chat_id))
+    assistant.action(satisfaction.ACTION, private.handler(satisfaction.rate))
+    assistant.flow(private.flow(satisfaction.CommentFlow()))
+    forwarding = Forwarding(config, settings.staff_chat_id)
+    assistant.action(menu.FORWARD, private.handler(forwarding))
 
     # A typed message containing a tracking code shows its status. The core needs a hook for
     # text seen before the matcher (see the report); use it when the core offers one.
     text_hook = getattr(assistant, "text_hook", None)
     if callable(text_hook):
-        text_hook(tracking.track_in_text)
+        text_hook(private.hook(tracking.track_in_text))
         # A grievance told in free text is offered to be filed before the matcher sees it.
         from bot.feedback.grievance import ACTION as GRIEVANCE
         from bot.feedback.grievance import Grievances, Offer
@@ -74,8 +79,8 @@ def install(
         offer = Offer(
             Grievances.load(assistant.kb.lexicon.abbreviations), intake, assistant.matcher
         )
-        text_hook(offer)
-        assistant.action(GRIEVANCE, offer.on_action)
+        text_hook(private.hook(offer))
+        assistant.action(GRIEVANCE, private.handler(offer.on_action))
 
 
 def make_dispatcher(

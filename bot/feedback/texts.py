@@ -203,6 +203,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "rate.thanks_only": "Cảm ơn Ông/Bà đã đánh giá {rating}/5.",
         "rate.comment": "Cảm ơn Ông/Bà, góp ý đã được ghi nhận.",
         "rate.not_yours": "Không tìm thấy phản ánh cần đánh giá.",
+        "privacy.private_only": (
+            "Để bảo vệ thông tin cá nhân, phản ánh và việc tra cứu phản ánh chỉ được trao đổi "
+            "trong tin nhắn riêng. Ông/Bà vui lòng nhắn riêng cho tôi (bấm vào tên tôi rồi "
+            "chọn “Nhắn tin”) để tiếp tục."
+        ),
     },
     "en": {
         "btn.start": "📝 Send feedback now",
@@ -331,6 +336,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "rate.thanks_only": "Thank you for rating {rating}/5.",
         "rate.comment": "Thank you, your comment has been recorded.",
         "rate.not_yours": "No feedback to rate was found.",
+        "privacy.private_only": (
+            "To protect personal information, feedback and its tracking are handled only in "
+            "a private chat. Please message me privately (tap my name, then “Message”) to "
+            "continue."
+        ),
     },
 }
 

@@ -1,4 +1,7 @@
-"""Tell the staff that something broke: at most one message a minute, with a count."""
+"""Tell the staff that something broke: at most one message a minute, with a count.
+
+The limit is an `AlertLimit` (bot/shared): pass the shared one so N workers together send at
+most one a minute, not N."""
 
 from __future__ import annotations
 
@@ -9,11 +12,12 @@ from collections.abc import Callable
 
 from bot.delivery import DeliveryError, Sender
 from bot.messages import Reply
+from bot.shared.memory import MemoryAlerts
 from bot.shared.protocols import AlertLimit, Window
 
 log = logging.getLogger(__name__)
 INTERVAL = 60.0  # seconds: a broken database must not flood the staff chat
-LIMIT_KEY = "staff-alerts"
+KEY = "staff-alerts"
 
 
 def short_id(value: object) -> str:
@@ -23,44 +27,28 @@ def short_id(value: object) -> str:
 
 
 class StaffAlerts:
-    """Sends "error X on update Y" to a staff recipient through a channel's `Sender`.
-
-    At most one a minute: counted in this process, or by a shared `AlertLimit` (PostgreSQL,
-    Redis) so that N workers do not send N alerts a minute.
-    """
+    """Sends "error X on update Y" to a staff recipient through a channel's `Sender`."""
 
     def __init__(
         self,
         sender: Sender,
         recipient: str,
-        limit: AlertLimit | None = None,
         interval: float = INTERVAL,
         clock: Callable[[], float] = time.time,
+        limit: AlertLimit | None = None,
+        per_interval: int = 1,
     ) -> None:
-        self.sender, self.recipient, self.limit = sender, recipient, limit
-        self.interval, self.clock = interval, clock
-        self._last: float | None = None
-        self._suppressed = 0
-
-    async def _allowed(self) -> int | None:
-        """None when an alert went out less than `interval` ago; else how many were held."""
-        now = self.clock()
-        if self.limit is not None:
-            window = Window(1, self.interval)
-            return await asyncio.to_thread(self.limit.hit, LIMIT_KEY, window, now)
-        if self._last is not None and now - self._last < self.interval:
-            self._suppressed += 1
-            return None
-        held, self._last, self._suppressed = self._suppressed, now, 0
-        return held
+        self.sender, self.recipient = sender, recipient
+        self.window, self.clock = Window(per_interval, interval), clock
+        self.limit: AlertLimit = limit or MemoryAlerts()
 
     async def error(self, error_name: str, update_id: str, chat: str | None) -> bool:
-        """Report one error (or count it when one was reported less than a minute ago)."""
+        """Report one error (or count it when the window's alerts were already sent)."""
         try:
-            held = await self._allowed()
-        except Exception:
-            log.exception("the shared alert limit is unreachable; alert skipped")
-            return False
+            held = await asyncio.to_thread(self.limit.hit, KEY, self.window, self.clock())
+        except Exception:  # the shared store is down: one alert too many beats none
+            log.warning("alert limit unavailable; alerting anyway", exc_info=True)
+            held = 0
         if held is None:
             return False
         where = short_id(chat) if chat is not None else "-"
@@ -69,7 +57,7 @@ class StaffAlerts:
             f"(chat {where}). Chi tiết trong log máy chủ."
         )
         if held:
-            text += f" (+{held} lỗi khác trong phút trước)"
+            text += f" (+{held} lỗi khác từ lần báo trước)"
         try:
             await self.sender.send(self.recipient, [Reply(text)])
         except DeliveryError as failure:

@@ -34,7 +34,6 @@ from bot.logsafety import mask
 from bot.messages import Inbound, Reply
 from bot.render import say
 from bot.runtime import Services
-from bot.shared.protocols import AlertLimit
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -68,11 +67,9 @@ class Gateway:
         threads: int = THREADS,
         lease: dt.timedelta = inbox.LEASE,
         poll: float = POLL,
-        alert_limit: AlertLimit | None = None,
     ) -> None:
         self.services = services
         self.flood = flood
-        self.alert_limit = alert_limit  # for the staff alerts a channel sets up
         self.lease, self.poll = lease, poll
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="core")
         self.adapters: dict[str, Adapter] = {}

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, delete
 
 from bot.gateway import inbox
 from bot.models import ProcessedUpdate, utcnow
+from bot.shared.jobs import claim_alone
 
 if TYPE_CHECKING:
     from bot.gateway.front import Gateway
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 KEEP = dt.timedelta(days=2)  # platforms give up redelivering an update long before this
 EVERY = 6 * 3600.0  # seconds between cleanups
+JOB = "prune-front-door"
 
 
 def prune_processed(engine: Engine, keep: dt.timedelta = KEEP) -> int:
@@ -30,11 +32,14 @@ def prune_processed(engine: Engine, keep: dt.timedelta = KEEP) -> int:
 
 
 async def prune_forever(gateway: Gateway) -> None:
-    """Every few hours: drop finished inbox rows and old update ids."""
+    """Every few hours: drop finished inbox rows and old update ids (one worker per period)."""
     while True:
         engine = gateway.services.engine
-        removed = await gateway.run_sync(inbox.prune, engine, KEEP)
-        removed += await gateway.run_sync(prune_processed, engine, KEEP)
-        if removed:
-            log.info("housekeeping removed %d old rows", removed)
+        period = f"{int(utcnow().timestamp() // EVERY)}"
+        mine = await gateway.run_sync(claim_alone, gateway.services.sessions, JOB, period)
+        if mine:
+            removed = await gateway.run_sync(inbox.prune, engine, KEEP)
+            removed += await gateway.run_sync(prune_processed, engine, KEEP)
+            if removed:
+                log.info("housekeeping removed %d old rows", removed)
         await asyncio.sleep(EVERY)

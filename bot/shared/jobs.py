@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import utcnow
 from bot.shared.models import JobRun
@@ -55,6 +55,13 @@ def once_per_period(job: PeriodicJob) -> Callable[[Session, dt.datetime], object
 
     run.__qualname__ = f"once_per_period({job.name})"
     return run
+
+
+def claim_alone(sessions: sessionmaker[Session], job: str, period: str) -> bool:
+    """Take `job` for `period` in a transaction of its own, for idempotent jobs that do not
+    run in a session (a crash after the claim skips the period; the next one catches up)."""
+    with sessions.begin() as session:
+        return claim(session, job, period)
 
 
 def hourly(now: dt.datetime) -> str:

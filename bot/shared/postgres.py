@@ -46,6 +46,7 @@ _PRUNE_FLOOD = text("DELETE FROM shared_flood WHERE updated_at < :before")
 
 class _Store:
     def __init__(self, engine: Engine, prefix: str = "") -> None:
+        # The application's pool (its owner disposes it), in autocommit: no BEGIN/COMMIT.
         self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.prefix = prefix
 

@@ -236,6 +236,7 @@ def telegram_channel(
     install_redaction(config.secrets)
     channel = TelegramChannel(config, gateway, primary)
     if config.staff_chat_id is not None:
-        recipient = str(config.staff_chat_id)
-        gateway.alerts = StaffAlerts(channel.sender(), recipient, gateway.alert_limit)
+        gateway.alerts = StaffAlerts(
+            channel.sender(), str(config.staff_chat_id), limit=gateway.services.shared.alerts
+        )
     return channel

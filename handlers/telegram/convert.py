@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -117,6 +118,7 @@ def _incoming(
         language_hint=user.language_code,
         attachments=_attachments(message),
         unsupported=unsupported,
+        group=None if private else str(message.chat.id),  # others read: nothing personal
     )
     reply_to = None if private else message.message_id
     return Incoming(update.update_id, inbound, message.chat.id, private, reply_to)
@@ -138,6 +140,8 @@ def _from_callback(update: Update) -> Incoming | None:
     pressed = query.message
     if pressed is None:  # a button under an inline-mode message: answer in private
         return Incoming(update.update_id, inbound, user.id, True, callback_id=query.id)
+    if pressed.chat.type != PRIVATE:  # a button in a group: others read the answer
+        inbound = dataclasses.replace(inbound, group=str(pressed.chat.id))
     payloads: tuple[str, ...] = ()
     if isinstance(pressed, Message) and pressed.reply_markup is not None:
         payloads = tuple(

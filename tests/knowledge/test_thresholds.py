@@ -18,25 +18,15 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 # (question, band, lowest score, highest score): within 10 points of the limits 40 and 35.
 PINS = [
-    ("hs e nộp r mà chưa thấy kq, check ở đâu v ạ", "answer", 45.0, 50.0),  # answer at 50: red
-    ("số cấp cứu là bao nhiêu", "answer", 40.0, 45.0),  # answer at 45: red
-    (  # answer at 35 or suggest at 40: red
-        "đoạn đường từ thôn tôi ra chợ bị xuống cấp nhiều ổ gà, mưa xuống thì ngập nước rất nguy"
-        " hiểm cho học sinh đi lại, tôi muốn gửi kiến nghị lên ủy ban xã để sửa thì gửi"
-        " như thế nào",
-        "suggest",
-        35.0,
-        40.0,
-    ),
-    (
-        "If I bring the originals in the morning, can I get certified copies on the same day?",
-        "suggest",
-        35.0,
-        40.0,
-    ),
-    ("photo", "decline", 30.0, 35.0),  # suggest at 30: red
+    ("nhập khẩu cần giấy tờ gì", "answer", 45.0, 50.0),  # answer at 50: red
+    ("SIPAS đo lường cái gì", "answer", 45.0, 50.0),
+    ("muốn gửi phản ánh về việc đèn đường hỏng thì gửi ở đâu", "answer", 40.0, 45.0),  # at 45: red
+    ("how do I get an inheritance agreement certified", "answer", 40.0, 45.0),
+    ("số cấp cứu là bao nhiêu", "suggest", 35.0, 40.0),  # answer at 35 or suggest at 40: red
+    ("bệnh viện", "decline", 30.0, 35.0),  # suggest at 30: red
+    ("nhà văn hóa", "decline", 30.0, 35.0),
     ("kết hôn bao lâu lấy giấy", "decline", 25.0, 30.0),  # suggest at 25: red
-    ("can I request an extract of my marriage registration", "decline", 25.0, 30.0),
+    ("tôi cần giấy", "decline", 25.0, 30.0),
 ]
 
 
