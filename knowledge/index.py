@@ -87,7 +87,9 @@ class Index:
         index.samples = [
             sorted({" ".join(sorted(q)) for q in questions}) for questions in grouped.values()
         ]
-        index.packed = pack(list(grouped.values()), index.stopwords)
+        # Each intent's word lists are let go as soon as they are counted: a lower peak.
+        consumed = (grouped.pop(intent) for intent in index.intents)
+        index.packed = pack(consumed, index.vocabulary, index.stopwords)
         return index
 
     def search(

@@ -21,7 +21,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -87,15 +87,16 @@ class _Counted:
     distinct: array[int] = field(default_factory=lambda: array("Q"))
 
 
-def pack(intents: list[list[list[str]]], stopwords: frozenset[str]) -> Packed:
-    """Pack each intent's sample questions (normalised words) into arrays."""
-    vocabulary = sorted({w for questions in intents for q in questions for w in q})
-    packed = Packed(words={w: n for n, w in enumerate(vocabulary)})
+def pack(
+    intents: Iterable[list[list[str]]], vocabulary: Iterable[str], stopwords: frozenset[str]
+) -> Packed:
+    """Pack each intent's sample questions (normalised words, read once) into arrays."""
+    packed = Packed(words={w: n for n, w in enumerate(sorted(vocabulary))})
     counted = _count(intents, stopwords, packed.words)
-    packed.gram_keys, frequency = _distinct(counted.distinct)
+    packed.gram_keys, frequency = _distinct(counted.distinct, len(packed.words))
     del counted.distinct
     packed.first_bigram = bisect_left(packed.gram_keys, 1 << 32)
-    total = max(len(intents), 1)
+    total = max(len(counted.intent_end), 1)
     packed.idf = array("d", (math.log(1 + total / df) for df in frequency))
     packed.unknown_idf = math.log(1 + total / 0.5)
     sample = 0
@@ -110,6 +111,7 @@ def pack(intents: list[list[list[str]]], stopwords: frozenset[str]) -> Packed:
             vectors.append(_unit(_vector(counts, packed)))
             sample += 1
         _pack_intent(packed, vectors)
+    del counted
     packed.posting_start = array("I", accumulate(frequency, initial=0))
     packed.posting, packed.posting_entry = _postings(packed, len(frequency))
     return packed
@@ -122,7 +124,7 @@ def _key(gram: str, words: dict[str, int]) -> int:
 
 
 def _count(
-    intents: list[list[list[str]]], stopwords: frozenset[str], words: dict[str, int]
+    intents: Iterable[list[list[str]]], stopwords: frozenset[str], words: dict[str, int]
 ) -> _Counted:
     """Pass one over the samples: n-gram keys and counts, in `features` order."""
     counted = _Counted()
@@ -140,16 +142,30 @@ def _count(
     return counted
 
 
-def _distinct(keys: array[int]) -> tuple[array[int], array[int]]:
-    """The sorted distinct keys (their positions are the n-gram ids) and how often each occurs."""
-    unique: array[int] = array("Q")
-    frequency: array[int] = array("I")
-    for key in sorted(keys):
-        if unique and unique[-1] == key:
-            frequency[-1] += 1
+def _distinct(keys: array[int], words: int) -> tuple[array[int], array[int]]:
+    """The sorted distinct keys (their positions are the n-gram ids) and how often each occurs.
+
+    Bigrams are sorted per left word, so no list of every key is ever held at once."""
+    unigrams = [0] * words
+    rights: list[array[int]] = [array("I") for _ in range(words)]
+    for key in keys:
+        if key >> 32:
+            rights[(key >> 32) - 1].append(key & 0xFFFFFFFF)
         else:
-            unique.append(key)
-            frequency.append(1)
+            unigrams[key] += 1
+    unique = array("Q", (key for key, count in enumerate(unigrams) if count))
+    frequency = array("I", (count for count in unigrams if count))
+    for left, seen in enumerate(rights):
+        base = (left + 1) << 32
+        last = -1
+        for right in sorted(seen):
+            if right == last:
+                frequency[-1] += 1
+            else:
+                unique.append(base | right)
+                frequency.append(1)
+                last = right
+        rights[left] = array("I")
     return unique, frequency
 
 
