@@ -72,8 +72,6 @@ def has_subject(matcher: Matcher, text: str, lang: str = "vi") -> bool:
     return any(word not in matcher.kb.lexicon.stopwords for word in left)
 
 
-def follow_up_topic(turn: Turn, matcher: Matcher, match: Match, ttl: dt.timedelta) -> str | None:
-    """The recent topic a subject-less aspect question refers to, or None to match it normally."""
-    if match.aspect is None or has_subject(matcher, match.query, match.lang):
-        return None
-    return recall(turn, ttl)
+def asks_only(matcher: Matcher, match: Match) -> bool:
+    """Does the question ask about an aspect without naming its own subject ("làm ở đâu?")?"""
+    return match.aspect is not None and not has_subject(matcher, match.query, match.lang)

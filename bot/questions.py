@@ -39,12 +39,13 @@ def answer_question(
 ) -> list[Reply]:
     """Match the typed text and reply (a subject-less follow-up takes the recent topic)."""
     match = matcher.match(turn.inbound.text)
-    topic = followup.follow_up_topic(turn, matcher, match, followup_ttl)
+    aspect_only = followup.asks_only(matcher, match)
+    topic = followup.recall(turn, followup_ttl) if aspect_only else None
     if topic is not None:
         return [answer_follow_up(turn, match, topic)]
     logged = log_question(turn, match)
     kb, lang = turn.kb, turn.lang
-    if match.band == "decline" and match.aspect and not followup.has_subject(matcher, match.query):
+    if match.band == "decline" and aspect_only and match.aspect:
         return [which_topic(turn, match.aspect)]
     if match.band == "answer" and match.intent and match.variant:
         entry = kb.entries[match.intent]
