@@ -7,7 +7,7 @@ export CCHC_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/te
 # Dates the suite is also run at (machine clock moved): a year end at night, a Tết week, 29 February.
 CLOCK_DATES ?= 2026-12-31T23:30+07:00 2027-02-08T09:00+07:00 2028-02-29T16:59+07:00
 
-.PHONY: install run test test-dates lint bench eval clean
+.PHONY: install run test test-dates lint bench eval clean chromium
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,15 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+# The web tests drive Debian's Chromium (Playwright never downloads a browser): installed when missing.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || { \
+		echo "== installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium \
+		|| { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }; }
 
 run: install
 	$(BIN)/cchc-bot db upgrade
@@ -26,7 +35,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: lint chromium
 	$(BIN)/cchc-bot kb validate
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory test-dates

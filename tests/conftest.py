@@ -24,6 +24,8 @@ from bot.runtime import Services, build, build_matcher
 from knowledge.matcher import Matcher
 
 POSTGRES_URL = os.environ.get("CCHC_TEST_POSTGRES_URL", "")
+# The `browser` fixture (headless system Chromium) for the web chat and staff desk tests.
+pytest_plugins = ["tests.browser"]
 
 
 def _postgres_available() -> bool:
