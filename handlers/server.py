@@ -144,6 +144,7 @@ async def run(
         sender = channel.sender()
         if sender is not None:
             senders[channel.name] = sender
+            gateway.limit(sender.channel, sender.rate_per_second)
     # Staff answers, status changes, new-ticket cards and the digest leave through the outbox.
     outbox = make_dispatcher(services.sessions, settings, senders, shared=services.shared)
     app = create_app(services, channels, gateway, background=[outbox.run_forever])

@@ -73,6 +73,8 @@ class Gateway:
         self.lease, self.poll = lease, poll
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="core")
         self.adapters: dict[str, Adapter] = {}
+        self.rates: dict[str, float] = {}  # channel -> the platform's sends per second
+        self.wall: Callable[[], float] = time.time
         self.alerts: StaffAlerts | None = None
         self.progress = Progress()
         self.worker = worker_name()
@@ -83,6 +85,11 @@ class Gateway:
     def register(self, adapter: Adapter) -> None:
         """Handle `adapter.name`'s inbox rows with this adapter."""
         self.adapters[adapter.name] = adapter
+
+    def limit(self, channel: str, rate_per_second: float) -> None:
+        """Book `channel`'s replies in the send rate its outbox sender books too (one bot's
+        limit, shared by every worker and dispatcher; see `bot.shared`)."""
+        self.rates[channel] = rate_per_second
 
     async def run_sync(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run blocking code (the core, the database) off the event loop."""
@@ -208,6 +215,7 @@ class Gateway:
                 await self._finish(held)
                 return
             self.progress.core_seconds += time.perf_counter() - started
+        await self._book(held.channel, len(replies))
         started = time.perf_counter()
         delivered = await adapter.respond(event, replies)
         self.progress.send_seconds += time.perf_counter() - started
@@ -222,6 +230,17 @@ class Gateway:
         # makes another worker send the same replies again, stays one round trip wide.
         await self._finish(held)
         self.progress.handled += 1
+
+    async def _book(self, channel: str, count: int) -> None:
+        """Wait for `count` sends' worth of the channel's shared rate (one booking, however
+        many replies: a slot `count` sends wide)."""
+        rate = self.rates.get(channel, 0.0)
+        if rate <= 0 or count <= 0:
+            return
+        book = self.services.shared.rate.reserve
+        wait = await asyncio.to_thread(book, f"send:{channel}", rate / count, self.wall())
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     def _gate_then_core(
         self, held: inbox.Claim, inbound: Inbound

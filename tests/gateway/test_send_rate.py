@@ -1,0 +1,78 @@
+"""Replies sent straight back to citizens book the platform's send rate that the outbox books
+too: one bot token's limit is shared by every worker, dispatcher and the front door."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from bot.gateway.events import Arrival, Delivered, Event
+from bot.gateway.flood import MemoryFloodGate
+from bot.gateway.front import Gateway
+from bot.messages import Inbound, Reply
+from bot.runtime import Services
+
+NOW = 1_800_000_000.0  # a fixed wall clock: bookings are compared, not waited for
+
+
+class Recording:
+    """A platform that records what it was asked to send."""
+
+    name = "test"
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, int]] = []
+
+    def translate(self, payload: dict[str, Any]) -> Event | None:
+        return Arrival(Inbound(self.name, payload["user"], text=payload["text"]))
+
+    async def respond(
+        self, arrival: Arrival, replies: list[Reply], notice: bool = False
+    ) -> Delivered:
+        self.sent.append((arrival.inbound.user_id, len(replies)))
+        return Delivered.SENT
+
+
+async def handle(gateway: Gateway, platform: Recording, messages: int) -> None:
+    for n in range(messages):
+        await gateway.receive(platform.name, str(n), f"u{n}", {"user": f"u{n}", "text": "hi"})
+    worker = asyncio.create_task(gateway.run_forever())
+    try:
+        async with asyncio.timeout(30):
+            while len(platform.sent) < messages:
+                await asyncio.sleep(0.02)
+    finally:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+        gateway.stop()
+
+
+def next_free(services: Services, rate: float) -> float:
+    """How long the outbox would now wait for its next send on the same bot."""
+    return services.shared.rate.reserve("send:test", rate, NOW)
+
+
+@pytest.mark.asyncio
+async def test_front_door_replies_book_the_shared_send_rate(services: Services) -> None:
+    platform = Recording()
+    gateway = Gateway(services, MemoryFloodGate(50, 10.0))
+    gateway.register(platform)
+    gateway.limit("test", 40.0)
+    gateway.wall = lambda: NOW
+    await handle(gateway, platform, 4)
+    replies = sum(count for _user, count in platform.sent)
+    assert replies >= 4
+    # Every reply took a slot 1/40 s wide: the outbox's next send waits behind all of them.
+    assert next_free(services, 40.0) == pytest.approx(replies / 40.0, abs=1e-6)
+
+
+@pytest.mark.asyncio
+async def test_a_channel_without_a_limit_books_nothing(services: Services) -> None:
+    platform = Recording()
+    gateway = Gateway(services, MemoryFloodGate(50, 10.0))
+    gateway.register(platform)
+    gateway.wall = lambda: NOW
+    await handle(gateway, platform, 2)
+    assert next_free(services, 40.0) == 0.0
