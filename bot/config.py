@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     staff_chat_id: int | None = None
+    # Messages per second this bot may send in all (replies, outbox, announcements), shared
+    # by every worker; Telegram allows about 30 per bot.
+    telegram_send_rate: float = Field(default=25.0, gt=0)
 
     host: str = "127.0.0.1"
     port: int = 8080

@@ -53,6 +53,7 @@ class TelegramConfig:
     staff_chat_id: int | None
     flood_messages: int
     flood_seconds: float
+    send_rate: float
 
     @classmethod
     def from_settings(cls, settings: Settings, polling: bool = False) -> TelegramConfig | None:
@@ -72,6 +73,7 @@ class TelegramConfig:
             staff_chat_id=settings.staff_chat_id,
             flood_messages=settings.flood_messages,
             flood_seconds=settings.flood_seconds,
+            send_rate=settings.telegram_send_rate,
         )
 
     @property
@@ -171,7 +173,7 @@ class TelegramChannel:
 
     def sender(self) -> TelegramSender:
         """The outbox's sender for this bot."""
-        return TelegramSender(self.bot)
+        return TelegramSender(self.bot, self.config.send_rate)
 
     def jobs(self) -> list[BackgroundTask]:
         """Long polling (primary worker, polling mode), which writes to the same inbox."""

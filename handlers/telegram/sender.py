@@ -38,8 +38,9 @@ class TelegramSender:
     channel = CHANNEL
     rate_per_second = RATE_PER_SECOND
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, rate_per_second: float = RATE_PER_SECOND) -> None:
         self.bot = bot
+        self.rate_per_second = rate_per_second
 
     async def send(self, recipient: str, replies: list[Reply]) -> None:
         """Deliver every reply; raise `DeliveryError` at the first message that fails."""

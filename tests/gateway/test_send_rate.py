@@ -76,3 +76,20 @@ async def test_a_channel_without_a_limit_books_nothing(services: Services) -> No
     gateway.wall = lambda: NOW
     await handle(gateway, platform, 2)
     assert next_free(services, 40.0) == 0.0
+
+
+def test_the_telegram_send_rate_is_a_setting() -> None:
+    from bot.config import Settings
+    from handlers.telegram.bot_app import TelegramConfig
+
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, telegram_bot_token="1:x", telegram_send_rate=12.5
+    )
+    config = TelegramConfig.from_settings(settings)
+    assert config is not None
+    assert config.send_rate == 12.5
+    default = TelegramConfig.from_settings(
+        Settings(_env_file=None, telegram_bot_token="1:x")  # type: ignore[call-arg]
+    )
+    assert default is not None
+    assert default.send_rate == 25.0

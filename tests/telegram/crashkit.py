@@ -113,6 +113,7 @@ def workers(
             TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/webhook",
             TELEGRAM_WEBHOOK_SECRET=SECRET,
             FLOOD_MESSAGES="100000",
+            TELEGRAM_SEND_RATE="100000",  # counting, not pacing: the fake does not limit
             LOG_LEVEL="WARNING",
         )
         found.append(Worker(port, env, cwd))
