@@ -66,7 +66,9 @@ def _user(data: dict[str, Any], field: str) -> str:
 
 def key_of(data: dict[str, Any]) -> Key:
     """The event's name, id, citizen and timestamp; raises `MalformedEventError`."""
-    event = _text(data.get("event_name"), "event_name")
+    event = data.get("event_name")
+    if not isinstance(event, str) or not event or len(event) > 64:
+        raise MalformedEventError("no event_name")
     stamp = _text(data.get("timestamp"), "timestamp")
     if not stamp.isascii() or not stamp.isdigit() or len(stamp) > 15:
         raise MalformedEventError("timestamp not in milliseconds")

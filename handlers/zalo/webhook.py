@@ -61,7 +61,7 @@ def webhook_route(channel: Door, path: str = WEBHOOK_PATH) -> Route:
         if not (channel.running and channel.gateway.running):
             return _answer(503, "not ready")  # Zalo delivers it again; nothing is lost
         if key.event not in KNOWN or key.citizen is None:
-            if key.event not in KNOWN:
+            if key.event not in KNOWN and not key.event.startswith("oa_"):  # not our echo
                 channel.unknown(key.event)
             channel.gateway.skip()
             return _answer(200)
