@@ -14,6 +14,7 @@ import asyncio
 import secrets
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,7 +152,7 @@ class FakeZalo:
         )
 
     async def _refresh(self, request: Request) -> Response:
-        form = await request.form()
+        form = {k: v[0] for k, v in urllib.parse.parse_qs((await request.body()).decode()).items()}
         given = str(form.get("refresh_token", ""))
         if (
             request.headers.get("secret_key") != APP_SECRET

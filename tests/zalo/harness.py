@@ -7,7 +7,7 @@ import dataclasses
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,6 +114,12 @@ class ZaloUnderTest:
             assert time.monotonic() < deadline, f"the inbox did not drain: {found}"
             await asyncio.sleep(0.02)
 
+    async def eventually(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, "timed out waiting"
+            await asyncio.sleep(0.02)
+
     async def deliver(self, event: dict[str, Any]) -> list[str]:
         """A signed event through the webhook; the texts the citizen got back."""
         user = str((event.get("sender") or event.get("follower") or {})["id"])
@@ -127,6 +133,10 @@ class ZaloUnderTest:
         self.transcript += [f"bot: {t}" for t in new]
         print("\n".join(self.transcript[-1 - len(new) :]))
         return new
+
+    async def deliver_text(self, user: str, text: str) -> list[str]:
+        """The citizen types `text`; the texts the bot sent back."""
+        return await self.deliver(text_event(user, text))
 
     async def says(self, user: str, text: str) -> str:
         """The citizen types `text`; the bot's texts back, joined."""
