@@ -104,6 +104,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.telegram.bot_app import telegram_channel
     from handlers.workers import SINGLE_PROCESS, serve
+    from handlers.zalo.channel import zalo_channel
 
     updates = {"host": args.host, "port": args.port}
     settings = settings.model_copy(update={k: v for k, v in updates.items() if v is not None})
@@ -113,7 +114,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers > 1 and settings.database_url.startswith("sqlite"):
         print(SINGLE_PROCESS, file=sys.stderr)
         return 2
-    return serve(settings, [telegram_channel], args.polling, args.workers)
+    return serve(settings, [telegram_channel, zalo_channel], args.polling, args.workers)
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -31,6 +31,16 @@ class Settings(BaseSettings):
     # by every worker; Telegram allows about 30 per bot.
     telegram_send_rate: float = Field(default=25.0, gt=0)
 
+    # Zalo Official Account (on when ZALO_APP_ID and ZALO_OA_SECRET_KEY are set).
+    zalo_app_id: str | None = None
+    zalo_app_secret: SecretStr | None = None  # OAuth: refreshing the access token
+    zalo_oa_secret_key: SecretStr | None = None  # webhook signature (not the app secret)
+    zalo_access_token: SecretStr | None = None  # the first pair; later ones live in the db
+    zalo_refresh_token: SecretStr | None = None
+    zalo_api_base_url: str = "https://openapi.zalo.me"
+    zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
+    zalo_window_hours: float = 168.0  # free-form replies after the citizen's last message
+
     host: str = "127.0.0.1"
     port: int = 8080
     log_level: str = "INFO"

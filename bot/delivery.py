@@ -9,14 +9,22 @@ from bot.messages import Reply
 
 class DeliveryError(Exception):
     """A send failed. `retry_after` (seconds) when the platform asked us to wait (HTTP 429);
-    `permanent` when retrying cannot help (blocked by the user, chat not found)."""
+    `permanent` when retrying cannot help (blocked by the user, chat not found); `held` when
+    the platform allows no message now but will once the citizen writes again (Zalo's
+    interaction window): the row is kept, shown to staff, and sent when the window reopens."""
 
     def __init__(
-        self, message: str, *, retry_after: float | None = None, permanent: bool = False
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        held: bool = False,
     ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.permanent = permanent
+        self.held = held
 
 
 class Sender(Protocol):

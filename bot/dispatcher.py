@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import outbox_rows
 from bot.delivery import DeliveryError, Sender
 from bot.models import utcnow
-from bot.outbox import BLOCKED, FAILED, PENDING
+from bot.outbox import BLOCKED, FAILED, HELD, PENDING
 from bot.outbox_rows import Claimed
 from bot.shared.memory import MemoryRate
 from bot.shared.protocols import SendRate
@@ -207,7 +207,9 @@ class Dispatcher:
     def _failed(self, channel: str, row: Claimed, error: DeliveryError) -> None:
         attempts = row.attempts + 1
         now = self.clock()
-        if error.permanent:
+        if error.held:
+            status, when = HELD, now
+        elif error.permanent:
             status, when = BLOCKED, now
         elif error.retry_after is not None:
             status, when = PENDING, now + dt.timedelta(seconds=error.retry_after)

@@ -19,6 +19,7 @@ from bot.models import Base, utcnow
 from bot.sqlutil import insert_unless_exists
 
 PENDING, SENT, FAILED, BLOCKED = "pending", "sent", "failed", "blocked"
+HELD = "held"  # the platform refuses it for now (outside Zalo's window): kept, never dropped
 
 
 class OutboxMessage(Base):

@@ -6,10 +6,12 @@ module imports them all. (Kept out of bot/models.py to avoid circular imports.)
 
 from __future__ import annotations
 
+import bot.choices
 import bot.feedback.models
 import bot.followup
 import bot.outbox
-import bot.shared.models  # noqa: F401
+import bot.shared.models
+import bot.zalo_tokens  # noqa: F401
 from bot.models import Base
 
 metadata = Base.metadata

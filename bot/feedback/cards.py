@@ -15,6 +15,7 @@ from bot.feedback.staff_texts import staff_text
 from bot.feedback.texts import category_label, status_label
 from bot.feedback.tickets import format_date, format_moment, history
 from bot.feedback.transitions import allowed
+from bot.held import ticket_held
 from bot.messages import Button, Reply
 
 ACTION = "pst"
@@ -87,6 +88,9 @@ def card_text(
     if ticket.rating:
         comment = f"– {ticket.rating_comment}" if ticket.rating_comment else ""
         lines.append(staff_text("card.rating", lang, rating=str(ticket.rating), comment=comment))
+    waiting = ticket_held(session, ticket.id)
+    if waiting is not None:
+        lines.append(staff_text("card.held", lang, channel=waiting.channel.capitalize()))
     return "\n".join(lines)
 
 

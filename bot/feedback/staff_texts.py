@@ -21,6 +21,11 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "card.transferred": "Đã chuyển tới: {unit}. Lý do: {reason}",
         "card.rejected": "Lý do không thuộc thẩm quyền: {reason}",
         "card.rating": "Đánh giá của người dân: {rating}/5 {comment}",
+        "card.held": (
+            "⚠️ Không gửi được qua {channel}: người dân đã quá thời hạn nhắn tin mà {channel} "
+            "cho phép. Đề nghị gọi điện cho người dân hoặc đề nghị họ nhắn lại; tin sẽ được "
+            "gửi ngay khi họ nhắn."
+        ),
         "overdue": " ⚠️ quá hạn",
         "btn.claim": "🙋 Nhận xử lý",
         "btn.answer": "💬 Trả lời",
@@ -105,6 +110,10 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "card.transferred": "Transferred to: {unit}. Reason: {reason}",
         "card.rejected": "Outside our competence: {reason}",
         "card.rating": "Citizen's rating: {rating}/5 {comment}",
+        "card.held": (
+            "⚠️ Could not be delivered on {channel}: outside the period {channel} allows. Call "
+            "the citizen or ask them to write again; it is sent as soon as they do."
+        ),
         "overdue": " ⚠️ overdue",
         "btn.claim": "🙋 Take it",
         "btn.answer": "💬 Answer",

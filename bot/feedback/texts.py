@@ -176,6 +176,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "track.transferred": "Đã chuyển tới: {unit}.{reason}",
         "track.rejected": "Lý do, nơi giải quyết: {reason}",
         "track.rating": "Ông/Bà đã đánh giá: {rating}/5.",
+        "track.held": (
+            "ℹ️ Một thông báo về phản ánh này chưa gửi được qua {channel} vì đã quá thời hạn "
+            "nhắn tin mà {channel} cho phép; nội dung có ở trên và sẽ được gửi lại cho Ông/Bà."
+        ),
         # notifications to the citizen
         "notify.in_progress": (
             "Phản ánh {code} của Ông/Bà đang được cán bộ xử lý. Hạn trả lời: {due}."
@@ -316,6 +320,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "track.transferred": "Transferred to: {unit}.{reason}",
         "track.rejected": "Reason and where to go: {reason}",
         "track.rating": "Your rating: {rating}/5.",
+        "track.held": (
+            "ℹ️ A notice about this feedback could not be delivered on {channel}: it was "
+            "outside the period {channel} allows. Its content is above and it will be sent again."
+        ),
         "notify.in_progress": "Your feedback {code} is being handled. Answer due: {due}.",
         "notify.answered": (
             "📬 Your feedback {code} has an answer from {office.name}:\n\n{answer}\n\n"

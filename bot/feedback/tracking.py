@@ -13,6 +13,7 @@ from bot.feedback.models import Ticket
 from bot.feedback.offers import TRACK, start_button, track_button
 from bot.feedback.texts import category_label, say, status_label
 from bot.feedback.tickets import format_date, format_moment, history, reason_suffix
+from bot.held import ticket_held
 from bot.menu import home_row
 from bot.messages import Button, Reply
 from bot.turn import Turn
@@ -57,6 +58,9 @@ def status_view(turn: Turn, ticket: Ticket) -> Reply:
         parts.append(say(kb, "track.answer", lang, answer=ticket.answer))
     if ticket.rating:
         parts.append(say(kb, "track.rating", lang, rating=str(ticket.rating)))
+    waiting = ticket_held(turn.session, ticket.id)
+    if waiting is not None:
+        parts.append(say(kb, "track.held", lang, channel=waiting.channel.capitalize()))
     return Reply("\n\n".join(parts), ((track_button(kb, lang),),), {"ticket": ticket.code})
 
 

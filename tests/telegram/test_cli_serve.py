@@ -34,7 +34,9 @@ def start(tmp_path: Path, **env: str) -> tuple[subprocess.Popen[str], str]:
     upgrade(database)
     for _ in range(5):
         port = free_port()
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+        environment = {
+            k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_"))
+        }
         environment.update(DATABASE_URL=database, PORT=str(port), PYTHONPATH=str(ROOT), **env)
         process = spawn(
             [sys.executable, "-m", "bot.cli", "serve"]
@@ -97,7 +99,12 @@ def test_serve_without_a_token_says_telegram_is_off(tmp_path: Path) -> None:
         finally:
             log = stop(process)
     assert health["channels"] == {
-        "telegram": {"enabled": False, "state": "off", "reason": "TELEGRAM_BOT_TOKEN is not set"}
+        "telegram": {"enabled": False, "state": "off", "reason": "TELEGRAM_BOT_TOKEN is not set"},
+        "zalo": {
+            "enabled": False,
+            "state": "off",
+            "reason": "ZALO_APP_ID and ZALO_OA_SECRET_KEY are not set",
+        },
     }
     assert "Telegram is off: TELEGRAM_BOT_TOKEN is not set" in log
 

@@ -1,0 +1,1 @@
+"""The Zalo Official Account channel: webhook in, customer-service messages out."""
