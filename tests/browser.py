@@ -2,7 +2,7 @@
 
 Playwright never downloads a browser here: it is pointed at the system Chromium, which the
 project's `make test` installs when it is missing. Tests take the `browser` fixture (one
-Chromium per test session) and open their own pages; `screenshot(page, name)` writes to
+Chromium per test module) and open their own pages; `screenshot(page, name)` writes to
 build/screenshots/ so a run leaves pictures of the pages it checked.
 """
 
@@ -44,9 +44,14 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session."""
+    """One headless Chromium per test module.
+
+    Not per session: Playwright's sync API keeps its event loop marked running on this thread
+    until it exits, and every asyncio test collected after it would then fail to start its own
+    loop ("Runner.run() cannot be called from a running event loop").
+    """
     executable = chromium_path()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
