@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
+from time_machine import escape_hatch
 
 from tests.subprocesses import reaped
 from tests.telegram.test_cli_serve import start, stop, wait_healthy
@@ -33,7 +34,11 @@ def test_serve_with_zalo_answers_a_signed_event(tmp_path: Path, fake_zalo: FakeZ
     with reaped(process):
         try:
             health = wait_healthy(process, url)
-            event = text_event(USER, "/lienhe")
+            # The server is another process on the machine's real clock, even when this
+            # test runs with the clock moved (--clock-at): stamp the event with real time.
+            real = escape_hatch.time.time() if escape_hatch.is_travelling() else time.time()
+            real_ms = str(int(real * 1000))
+            event = text_event(USER, "/lienhe", ts=real_ms)
             body = json.dumps(event).encode()
             headers = {"X-ZEvent-Signature": sign(body, event["timestamp"])}
             deadline = time.monotonic() + 20
