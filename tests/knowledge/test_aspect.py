@@ -19,6 +19,7 @@ CASES = {
         "hồ sơ đăng ký thường trú gồm những gì",
         "What documents do I need for a birth registration?",
         "what should I bring to register my marriage",
+        "làm khai sinh cần bản gốc giấy chứng sinh không",
     ],
     "fee": [
         "Lệ phí khai sinh bao nhiêu?",
@@ -40,6 +41,7 @@ CASES = {
         "Làm căn cước ở đâu?",
         "lam can cuoc o dau",
         "xin xác nhận độc thân chỗ nào ad",
+        "chứng thực hợp đồng làm tại xã hay phòng công chứng",
         "nộp hồ sơ ở xã hay huyện",
         "Where do I register a birth?",
         "which office handles certification",
@@ -70,6 +72,8 @@ CASES = {
     "who": [
         "Ai được đi khai sinh cho con?",
         "ai duoc di khai sinh cho con",
+        "người nào có trách nhiệm đi khai sinh cho trẻ",
+        "con dưới 14 tuổi có được làm căn cước không",
         "chứng thực chữ ký nhờ người làm thay được không",
         "hai vợ chồng có phải cùng có mặt không",
         "Who can register a child's birth?",
