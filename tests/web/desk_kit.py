@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import threading
 import time
@@ -13,6 +14,8 @@ import httpx
 import uvicorn
 
 from bot.desk.accounts import give_login, web_staff
+from bot.feedback.models import Ticket
+from bot.models import Contact, utcnow
 from bot.runtime import Services
 from handlers.channel import BackgroundTask, Channel
 from handlers.desk.routes import desk_routes
@@ -72,3 +75,24 @@ def log_in(client: httpx.Client, login: str, password: str = PASSWORD) -> httpx.
     form = client.get("/admin/login")
     data = {"csrf": csrf_of(form.text), "login": login, "password": password, "next": ""}
     return client.post("/admin/login", data=data)
+
+
+def citizen_ticket(services: Services, description: str, code: str = "PA-2026-000101") -> int:
+    """A ticket filed today by a Telegram citizen (user id: the code's last digits)."""
+    with services.sessions.begin() as session:
+        contact = Contact(channel="telegram", external_id=code[-4:], display_name="<b>An</b>")
+        session.add(contact)
+        session.flush()
+        ticket = Ticket(
+            code=code,
+            contact_id=contact.id,
+            category="khac",
+            description=description,
+            place="Thôn Đông <i>x</i>",
+            status="new",
+            due_date=utcnow().date() + dt.timedelta(days=10),
+            attachments=[{"kind": "document", "ref": "f1", "name": "<svg onload=alert(1)>.pdf"}],
+        )
+        session.add(ticket)
+        session.flush()
+        return ticket.id
