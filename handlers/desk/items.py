@@ -138,6 +138,10 @@ def _perform(ctx: Ctx, ticket: Ticket, verb: str, version: int, content: str) ->
         return "done" if outcome.ok else outcome.reason
     if verb not in TRANSITIONS:
         return "status"
+    picked = ctx.form.get("canned", "")
+    replies = canned.load()
+    if verb == "answer" and not content and picked.isdigit() and int(picked) < len(replies):
+        content = replies[int(picked)].text
     if verb in NEEDS_TEXT and not content:
         return "empty"
     unit = ""

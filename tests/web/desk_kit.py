@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,7 @@ import uvicorn
 
 from bot.desk.accounts import give_login, web_staff
 from bot.feedback.models import Ticket
+from bot.gateway.front import Gateway
 from bot.models import Contact, utcnow
 from bot.runtime import Services
 from handlers.channel import BackgroundTask, Channel
@@ -31,10 +33,13 @@ def running_desk(
     services: Services,
     channels: Sequence[Channel] = (),
     background: Sequence[BackgroundTask] = (),
+    gateway: Gateway | None = None,
+    sock: socket.socket | None = None,
 ) -> Iterator[str]:
-    """The server (healthz, channels, /admin) on a free loopback port; yields its base URL."""
-    app = create_app(services, channels, background=background, routes=desk_routes(services))
-    sock = loopback_socket()
+    """The server (healthz, channels, /admin) on a loopback port; yields its base URL."""
+    routes = desk_routes(services)
+    app = create_app(services, channels, gateway, background=background, routes=routes)
+    sock = sock or loopback_socket()
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False))
     thread = threading.Thread(

@@ -94,6 +94,9 @@ def test_transfer_and_reject_need_a_reason(services: Services, desk: str) -> Non
         base = {"csrf": csrf, "version": "1"}
         empty = c.post(f"/admin/items/{ticket_id}/act", data={**base, "verb": "reject"})
         assert "notice=empty" in empty.headers["location"]
+        canned = {**base, "verb": "answer", "content": "", "canned": "99"}
+        empty = c.post(f"/admin/items/{ticket_id}/act", data=canned)
+        assert "notice=empty" in empty.headers["location"]
         no_unit = {**base, "verb": "transfer", "content": "Thuộc lĩnh vực đất đai"}
         assert (
             "notice=unit"
@@ -107,6 +110,22 @@ def test_transfer_and_reject_need_a_reason(services: Services, desk: str) -> Non
         assert ticket is not None
         assert ticket.transferred_to == "Phòng Tài nguyên và Môi trường"
         assert ticket.reason == "Thuộc lĩnh vực đất đai"
+
+
+def test_a_canned_reply_is_sent_when_the_box_is_empty(services: Services, desk: str) -> None:
+    ticket_id = citizen_ticket(services, "Hồ sơ khai sinh trễ hẹn.")
+    add_web_staff(services, "lan")
+    with logged_in(desk, "lan") as c:
+        page = c.get(f"/admin/items/{ticket_id}").text
+        assert "Đã xử lý xong" in page
+        form = {"csrf": csrf_of(page), "version": "1", "verb": "answer", "content": ""}
+        done = c.post(f"/admin/items/{ticket_id}/act", data={**form, "canned": "1"})
+        assert "notice=done" in done.headers["location"]
+    with services.sessions() as session:
+        ticket = session.get(Ticket, ticket_id)
+        assert ticket is not None
+        assert ticket.answer is not None
+        assert ticket.answer.startswith("Nội dung Ông/Bà phản ánh đã được")
 
 
 def test_ids_in_urls_do_not_let_staff_act_as_admin(services: Services, desk: str) -> None:
