@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.runtime import Services
-from handlers.desk import admin, items, reports
+from handlers.desk import admin, gaps, items, reports
 from handlers.desk.context import Ctx, Desk, guarded, random_key, redirect
 from handlers.desk.login import login_page, logout_page
 from handlers.desk.security import Keys
@@ -33,6 +33,10 @@ def desk_routes(services: Services) -> list[BaseRoute]:
         Route("/items", guarded(desk, items.list_items), methods=get),
         Route("/items/{ticket_id}", guarded(desk, items.item_page), methods=get),
         Route("/items/{ticket_id}/act", guarded(desk, items.item_action), methods=post),
+        Route("/gaps", guarded(desk, gaps.gaps_page), methods=get),
+        Route("/gaps/mark", guarded(desk, gaps.gap_mark), methods=post),
+        Route("/gaps/draft", guarded(desk, gaps.gap_draft), methods=get),
+        Route("/try", guarded(desk, gaps.try_page), methods=get),
         Route("/reports", guarded(desk, reports.reports_page), methods=get),
         Route("/staff", guarded(desk, admin.staff_page, "admin"), methods=get),
         Route("/staff", guarded(desk, admin.staff_add, "admin"), methods=post),
