@@ -114,6 +114,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers > 1 and settings.database_url.startswith("sqlite"):
         print(SINGLE_PROCESS, file=sys.stderr)
         return 2
+    if settings.desk_secret_key is None:
+        # One key for every worker of this run; sessions end when the server restarts.
+        import secrets
+
+        from pydantic import SecretStr
+
+        log.warning("DESK_SECRET_KEY is not set: staff log in again after every restart")
+        key = SecretStr(secrets.token_urlsafe(32))
+        settings = settings.model_copy(update={"desk_secret_key": key})
     return serve(settings, [telegram_channel, zalo_channel], args.polling, args.workers)
 
 

@@ -42,38 +42,112 @@ def _date(value: str) -> dt.date:
 
 # -- staff -------------------------------------------------------------------------------------
 def _find_staff(session: Session, args: argparse.Namespace) -> Staff | None:
+    if args.user_id is None:
+        from bot.desk.accounts import WEB_CHANNEL
+
+        login = (args.login or "").strip().lower()
+        query = select(Staff).where(Staff.channel == WEB_CHANNEL, Staff.external_id == login)
+        found = session.scalars(query).one_or_none()
+        return found or _by_login(session, login)
     query = select(Staff).where(Staff.channel == args.channel, Staff.external_id == args.user_id)
     return session.scalars(query).one_or_none()
 
 
+def _by_login(session: Session, login: str) -> Staff | None:
+    from bot.desk.models import StaffLogin
+
+    row = session.scalars(select(StaffLogin).where(StaffLogin.login == login)).one_or_none()
+    return session.get(Staff, row.staff_id) if row else None
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    """The first password: one line of standard input, or asked twice at the prompt."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Password for the web desk: ")
+    if getpass.getpass("Same password again: ") != first:
+        print("The two passwords differ.", file=sys.stderr)
+        return None
+    return first
+
+
 def _staff_add(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.desk import audit
+    from bot.desk.accounts import WEB_CHANNEL, AccountError, check_login, give_login
+
+    if args.user_id is None and not (args.web and args.login):
+        print("Give --user-id (a Telegram account), or --web --login NAME.", file=sys.stderr)
+        return 2
+    if args.web and not args.login:
+        print("--web needs --login NAME.", file=sys.stderr)
+        return 2
+    try:
+        login = check_login(args.login) if args.web else None
+    except AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    password = _read_password(args) if args.web else None
+    if args.web and password is None:
+        return 2
     with _session(settings) as session:
         staff = _find_staff(session, args)
+        if staff is None and login is not None and args.user_id is not None:
+            linked = _by_login(session, login)  # a web-only member now linked to Telegram
+            if linked is not None and linked.channel == WEB_CHANNEL:
+                staff = linked
+                staff.channel, staff.external_id = args.channel, args.user_id
         if staff is None:
-            staff = Staff(channel=args.channel, external_id=args.user_id, name=args.name)
+            channel = args.channel if args.user_id is not None else WEB_CHANNEL
+            staff = Staff(channel=channel, external_id=args.user_id or login, name=args.name)
             session.add(staff)
         staff.name, staff.role, staff.active = args.name, args.role, True
-    print(f"Staff {args.name} ({args.role}) can act from {args.channel} user {args.user_id}.")
+        session.flush()
+        if login is not None and password is not None:
+            try:
+                give_login(session, staff, login, password)
+            except AccountError as error:
+                print(f"error: {error}", file=sys.stderr)
+                session.rollback()
+                return 2
+        detail = f"role={args.role}" + (f" login={login}" if login else "")
+        audit.log(session, None, "staff_add", staff.name, detail, actor="cli")
+        where = f"{staff.channel} user {staff.external_id}"
+    web = f"; web login {login!r} opens /admin" if login else ""
+    print(f"Staff {args.name} ({args.role}) can act from {where}{web}.")
     return 0
 
 
 def _staff_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.desk import audit
+    from bot.desk.websessions import close_all
 
+    if args.user_id is None and not args.login:
+        print("Give --user-id or --login.", file=sys.stderr)
+        return 2
     with _session(settings) as session:
         staff = _find_staff(session, args)
         if staff is None:
-            print(f"No staff member {args.channel} user {args.user_id}.", file=sys.stderr)
+            who = args.login or f"{args.channel} user {args.user_id}"
+            print(f"No staff member {who}.", file=sys.stderr)
             return 1
         staff.active = False  # kept, not deleted: the audit trail refers to them
+        close_all(session, staff)
+        audit.log(session, None, "staff_remove", staff.name, actor="cli")
     print(f"{staff.name} can no longer act on feedback.")
     return 0
 
 
 def _staff_list(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.desk.accounts import login_of
+
     with _session(settings) as session:
         for staff in session.scalars(select(Staff).order_by(Staff.channel, Staff.name)):
             state = "active" if staff.active else "removed"
-            print(f"{staff.channel}\t{staff.external_id}\t{staff.role}\t{state}\t{staff.name}")
+            login = login_of(session, staff)
+            row = [staff.channel, staff.external_id, staff.role, state, staff.name]
+            print("\t".join([*row, f"web:{login}"] if login else row))
     return 0
 
 
@@ -184,9 +258,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     remove = staff_sub.add_parser("remove", help="stop a staff member from acting")
     for parser in (add, remove):
         parser.add_argument("--channel", default="telegram")
-        parser.add_argument("--user-id", required=True, help="the platform's user id")
+        parser.add_argument("--user-id", help="the platform's user id (optional with --web)")
+        parser.add_argument("--login", help="the web desk login")
     add.add_argument("--name", required=True)
     add.add_argument("--role", choices=("admin", "staff"), default="staff")
+    add.add_argument("--web", action="store_true", help="give a web desk login (/admin)")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the first password from stdin"
+    )
     add.set_defaults(run=_staff_add)
     remove.set_defaults(run=_staff_remove)
     staff_sub.add_parser("list", help="registered staff").set_defaults(run=_staff_list)

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
     zalo_window_hours: float = 168.0  # free-form replies after the citizen's last message
 
+    # Staff web desk (/admin): the key that signs its session cookie (random per start when
+    # unset: everyone logs in again after a restart); Secure cookies off only for plain-HTTP
+    # development (default: Secure whenever the request came over HTTPS).
+    desk_secret_key: SecretStr | None = None
+    desk_cookie_secure: bool | None = None
+
     host: str = "127.0.0.1"
     port: int = 8080
     log_level: str = "INFO"

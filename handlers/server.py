@@ -26,6 +26,7 @@ from bot.gateway.housekeeping import prune_forever
 from bot.runtime import Services, build
 from bot.shared.backends import SharedFloodGate
 from handlers.channel import BackgroundTask, Channel
+from handlers.desk.routes import desk_routes
 
 log = logging.getLogger(__name__)
 # Builds one channel: (settings, gateway, polling, primary worker?) -> Channel.
@@ -147,7 +148,9 @@ async def run(
             gateway.limit(sender.channel, sender.rate_per_second)
     # Staff answers, status changes, new-ticket cards and the digest leave through the outbox.
     outbox = make_dispatcher(services.sessions, settings, senders, shared=services.shared)
-    app = create_app(services, channels, gateway, background=[outbox.run_forever])
+    app = create_app(
+        services, channels, gateway, background=[outbox.run_forever], routes=desk_routes(services)
+    )
     config = uvicorn.Config(
         app,
         host=settings.host,

@@ -121,6 +121,15 @@ class Holiday(Base):
     name: Mapped[str] = mapped_column(String(200))
 
 
+class MakeupDay(Base):
+    """A weekend day the office works (a make-up Saturday): it counts towards due dates."""
+
+    __tablename__ = "makeup_days"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
 class TicketCounter(Base):
     """The last ticket number handed out in a year (codes restart at 1 each year)."""
 
@@ -130,4 +139,4 @@ class TicketCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
-__all__ = ["Holiday", "Staff", "Ticket", "TicketCounter", "TicketEvent"]
+__all__ = ["Holiday", "MakeupDay", "Staff", "Ticket", "TicketCounter", "TicketEvent"]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.feedback import satisfaction
 from bot.feedback.draft import chunks
 from bot.feedback.duedates import is_overdue as is_overdue  # re-exported
-from bot.feedback.models import Staff, Ticket, TicketEvent
+from bot.feedback.models import OPEN_STATUSES, Staff, Ticket, TicketEvent
 from bot.feedback.texts import say
 from bot.feedback.transitions import ASKS_RATING, RESPONSES, allowed, target
 from bot.feedback.transitions import NEEDS_TEXT as NEEDS_TEXT  # re-exported for staff.py
@@ -139,6 +139,21 @@ def act(
     note = " | ".join(p for p in (unit, content) if p) or None
     record(session, ticket, actor, action, from_status, note)
     notify_citizen(session, kb, ticket, action, asks_rating)
+    return Outcome(True)
+
+
+def assign(
+    session: Session, ticket: Ticket, seen_version: int, actor: Actor, staff: Staff
+) -> Outcome:
+    """Give an open `ticket` to `staff` (audited; the citizen is not told who handles it)."""
+    if ticket.version != seen_version:
+        return Outcome(False, "changed")
+    if ticket.status not in OPEN_STATUSES or not staff.active:
+        return Outcome(False, "status")
+    from_status = ticket.status
+    if not update_if_unchanged(session, ticket, seen_version, {"assignee_id": staff.id}):
+        return Outcome(False, "changed")
+    record(session, ticket, actor, "assign", from_status, staff.name)
     return Outcome(True)
 
 

@@ -1,0 +1,50 @@
+"""The desk's routes, mounted at /admin by `cchc-bot serve`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.runtime import Services
+from handlers.desk import admin, gaps, items, reports
+from handlers.desk.context import Ctx, Desk, guarded, random_key, redirect
+from handlers.desk.login import login_page, logout_page
+from handlers.desk.security import Keys
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _home(_ctx: Ctx) -> Response:
+    return redirect("/admin/items")
+
+
+def desk_routes(services: Services) -> list[BaseRoute]:
+    """Every /admin route; staff pages need a login, admin pages the admin role."""
+    key = services.settings.desk_secret_key
+    desk = Desk(services, Keys(key.get_secret_value() if key else random_key()))
+    get, post = ["GET"], ["POST"]
+    pages: list[BaseRoute] = [
+        Route("/login", login_page(desk), methods=["GET", "POST"]),
+        Route("/logout", logout_page(desk), methods=post),
+        Route("/", guarded(desk, _home), methods=get),
+        Route("/items", guarded(desk, items.list_items), methods=get),
+        Route("/items/{ticket_id}", guarded(desk, items.item_page), methods=get),
+        Route("/items/{ticket_id}/act", guarded(desk, items.item_action), methods=post),
+        Route("/gaps", guarded(desk, gaps.gaps_page), methods=get),
+        Route("/gaps/mark", guarded(desk, gaps.gap_mark), methods=post),
+        Route("/gaps/draft", guarded(desk, gaps.gap_draft), methods=get),
+        Route("/try", guarded(desk, gaps.try_page), methods=get),
+        Route("/reports", guarded(desk, reports.reports_page), methods=get),
+        Route("/staff", guarded(desk, admin.staff_page, "admin"), methods=get),
+        Route("/staff", guarded(desk, admin.staff_add, "admin"), methods=post),
+        Route(
+            "/staff/{staff_id}/remove", guarded(desk, admin.staff_remove, "admin"), methods=post
+        ),
+        Route("/audit", guarded(desk, admin.audit_page, "admin"), methods=get),
+        Route("/days", guarded(desk, admin.audit_page, "admin"), methods=get),
+        Mount("/static", StaticFiles(directory=STATIC), name="desk-static"),
+    ]
+    return [Mount("/admin", routes=pages)]

@@ -1,0 +1,103 @@
+"""The staff desk served over real HTTP on loopback (uvicorn in a thread), and helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import httpx
+import uvicorn
+
+from bot.desk.accounts import give_login, web_staff
+from bot.feedback.models import Ticket
+from bot.gateway.front import Gateway
+from bot.models import Contact, utcnow
+from bot.runtime import Services
+from handlers.channel import BackgroundTask, Channel
+from handlers.desk.routes import desk_routes
+from handlers.server import create_app
+from tests.telegram.fake_bot_api import loopback_socket
+
+PASSWORD = "mật-khẩu-đủ-dài-1"
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@contextmanager
+def running_desk(
+    services: Services,
+    channels: Sequence[Channel] = (),
+    background: Sequence[BackgroundTask] = (),
+    gateway: Gateway | None = None,
+    sock: socket.socket | None = None,
+) -> Iterator[str]:
+    """The server (healthz, channels, /admin) on a loopback port; yields its base URL."""
+    routes = desk_routes(services)
+    app = create_app(services, channels, gateway, background=background, routes=routes)
+    sock = sock or loopback_socket()
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False))
+    thread = threading.Thread(
+        target=lambda: asyncio.run(server.serve(sockets=[sock])), name="desk", daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive(), "the desk did not start"
+        assert time.monotonic() < deadline, "the desk did not start in time"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
+
+
+def add_web_staff(
+    services: Services, login: str, role: str = "staff", name: str | None = None
+) -> int:
+    """A web-only staff member with the test password; returns the staff id."""
+    with services.sessions.begin() as session:
+        staff = web_staff(session, login, name or f"Cán bộ {login}", role)
+        give_login(session, staff, login, PASSWORD)
+        return staff.id
+
+
+def csrf_of(html: str) -> str:
+    found = _CSRF.search(html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def log_in(client: httpx.Client, login: str, password: str = PASSWORD) -> httpx.Response:
+    """Open the login form and submit it (as a browser would)."""
+    form = client.get("/admin/login")
+    data = {"csrf": csrf_of(form.text), "login": login, "password": password, "next": ""}
+    return client.post("/admin/login", data=data)
+
+
+def citizen_ticket(services: Services, description: str, code: str = "PA-2026-000101") -> int:
+    """A ticket filed today by a Telegram citizen (user id: the code's last digits)."""
+    with services.sessions.begin() as session:
+        contact = Contact(channel="telegram", external_id=code[-4:], display_name="<b>An</b>")
+        session.add(contact)
+        session.flush()
+        ticket = Ticket(
+            code=code,
+            contact_id=contact.id,
+            category="khac",
+            description=description,
+            place="Thôn Đông <i>x</i>",
+            status="new",
+            due_date=utcnow().date() + dt.timedelta(days=10),
+            attachments=[{"kind": "document", "ref": "f1", "name": "<svg onload=alert(1)>.pdf"}],
+        )
+        session.add(ticket)
+        session.flush()
+        return ticket.id

@@ -1,0 +1,113 @@
+"""The desk in real headless Chromium: log in, find an item by a word typed without
+diacritics, answer it, and see the citizen's message arrive on the fake Telegram server.
+
+No asyncio test in this module: the `browser` fixture (Playwright's sync API) holds an event
+loop on this thread for the module's lifetime. Screenshots go to build/screenshots/desk-*.png.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from bot.feedback import make_dispatcher
+from bot.gateway.flood import MemoryFloodGate
+from bot.gateway.front import Gateway
+from bot.runtime import Services
+from handlers.telegram.bot_app import telegram_channel
+from tests.browser import DESKTOP, PHONE, screenshot
+from tests.telegram.conftest import bot_settings, new_token
+from tests.telegram.fake_bot_api import FakeBotApi, loopback_socket
+from tests.web.desk_kit import PASSWORD, add_web_staff, citizen_ticket, running_desk
+
+CODE = "PA-2026-004321"
+CITIZEN = 4321  # the ticket's citizen on Telegram (the code's last digits)
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as running:
+        yield running
+
+
+@dataclasses.dataclass
+class Office:
+    url: str
+    token: str
+    services: Services
+
+
+@pytest.fixture
+def office(services: Services, fake: FakeBotApi) -> Iterator[Office]:
+    """`cchc-bot serve` as wired for real: Telegram webhook, outbox dispatcher and the desk."""
+    sock = loopback_socket()
+    token = new_token()
+    settings = bot_settings(services.settings, fake, token, sock.getsockname()[1])
+    services = dataclasses.replace(services, settings=settings)
+    gateway = Gateway(services, MemoryFloodGate(30, 10.0))
+    channel = telegram_channel(settings, gateway, False)
+    sender = channel.sender()
+    assert sender is not None
+    outbox = make_dispatcher(services.sessions, settings, {"telegram": sender})
+    fake.add_chat(token, CITIZEN)  # the citizen wrote to the bot when filing
+    with running_desk(services, [channel], [outbox.run_forever], gateway, sock) as url:
+        yield Office(url, token, services)
+
+
+def log_in(page: Page, office: Office, login: str) -> None:
+    page.goto(f"{office.url}/admin/items")
+    expect(page).to_have_url(f"{office.url}/admin/login?next=/admin/items")
+    page.get_by_label("Tên đăng nhập").fill(login)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Phản ánh – kiến nghị")).to_be_visible()
+
+
+def test_staff_answers_an_item_and_the_citizen_is_told_on_telegram(
+    browser: Browser, office: Office, fake: FakeBotApi
+) -> None:
+    evil = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
+    citizen_ticket(office.services, f"Đường làng bị ngập sâu sau mưa. {evil}", code=CODE)
+    citizen_ticket(office.services, "Thái độ cán bộ một cửa chưa tốt.", code="PA-2026-000007")
+    add_web_staff(office.services, "lan", name="Nguyễn Thị Lan")
+    page = browser.new_page(viewport=DESKTOP)
+    try:
+        log_in(page, office, "lan")
+        page.get_by_label("Tìm kiếm (có hoặc không dấu)").fill("duong ngap")
+        page.get_by_role("button", name="Lọc").click()
+        expect(page.get_by_role("link", name=CODE)).to_be_visible()
+        expect(page.get_by_role("link", name="PA-2026-000007")).to_have_count(0)
+        screenshot(page, "desk-list")
+        page.get_by_role("link", name=CODE).click()
+        expect(page.get_by_role("heading", name=f"Phản ánh {CODE}")).to_be_visible()
+        assert page.title() != "pwned"  # the onerror attribute is text, not markup
+        page.get_by_label("Nội dung trả lời").fill("Xã đã khơi thông cống, nước đã rút hết.")
+        page.get_by_role("button", name="Trả lời").last.click()
+        expect(page.get_by_role("status")).to_have_text("Đã thực hiện.")
+        expect(page.get_by_text("Xã đã khơi thông cống").first).to_be_visible()
+        screenshot(page, "desk-item")
+        sent = _citizen_messages(fake, office.token)
+        assert any("Xã đã khơi thông cống" in text for text in sent), sent
+        page.set_viewport_size(PHONE)
+        page.goto(f"{office.url}/admin/items")
+        screenshot(page, "desk-list-phone")
+    finally:
+        page.close()
+
+
+def _citizen_messages(fake: FakeBotApi, token: str, timeout: float = 15.0) -> list[str]:
+    """What the fake Telegram delivered to the citizen (waiting for the outbox)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        texts = [
+            str(call.params.get("text", ""))
+            for call in fake.calls(token, "sendMessage")
+            if str(call.params.get("chat_id")) == str(CITIZEN) and call.ok
+        ]
+        if texts or time.monotonic() > deadline:
+            return texts
+        time.sleep(0.1)
