@@ -103,6 +103,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.telegram.bot_app import telegram_channel
+    from handlers.webchat.channel import webchat_channel
     from handlers.workers import SINGLE_PROCESS, serve
     from handlers.zalo.channel import zalo_channel
 
@@ -114,7 +115,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers > 1 and settings.database_url.startswith("sqlite"):
         print(SINGLE_PROCESS, file=sys.stderr)
         return 2
-    return serve(settings, [telegram_channel, zalo_channel], args.polling, args.workers)
+    channels = [telegram_channel, zalo_channel, webchat_channel]
+    return serve(settings, channels, args.polling, args.workers)
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
