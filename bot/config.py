@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     webchat_allowed_origins: str = ""  # comma-separated portal origins allowed by CORS
     webchat_cookie_secure: bool = False  # set true behind HTTPS (always with SameSite=None)
     webchat_cookie_samesite: str = "lax"  # "none" when the portal is on another site
-    webchat_session_messages: int = Field(default=6, ge=1)  # per session per window
+    webchat_session_messages: int = Field(default=8, ge=1)  # per session per window
     webchat_session_seconds: float = Field(default=10.0, gt=0)
     webchat_ip_messages: int = Field(default=60, ge=1)  # per client address per window
     webchat_ip_seconds: float = Field(default=60.0, gt=0)

@@ -116,6 +116,7 @@ class ChatApi:
         try:
             asked = parse(await _body(request), config.max_chars)
         except BadRequestError as error:
+            lang = error.lang or lang
             if error.kind == "too_long":
                 limit = str(config.max_chars)
                 return guard.refuse(self.kb, 413, "too_long", "web.too_long", lang, limit=limit)

@@ -15,9 +15,9 @@ LANGS = ("vi", "en")
 class BadRequestError(Exception):
     """The body cannot be taken: `kind` is "bad" (malformed) or "too_long"."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, lang: str | None = None) -> None:
         super().__init__(kind)
-        self.kind = kind
+        self.kind, self.lang = kind, lang
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,15 @@ def parse(body: bytes, max_chars: int) -> ChatRequest:
         raise BadRequestError("bad") from error
     if not isinstance(data, dict):
         raise BadRequestError("bad")
+    lang = data.get("lang") if data.get("lang") in LANGS else None
+    try:
+        return _request(data, max_chars, lang)
+    except BadRequestError as error:
+        raise BadRequestError(error.kind, lang) from None
+
+
+def _request(data: dict[str, Any], max_chars: int, lang: str | None) -> ChatRequest:
     text, button = _string(data, "text"), _string(data, "button")
-    lang = _string(data, "lang")
-    lang = lang if lang in LANGS else None
     if (text is None) == (button is None):
         raise BadRequestError("bad")
     if button is not None:
