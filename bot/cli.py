@@ -103,6 +103,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.telegram.bot_app import telegram_channel
+    from handlers.webchat.channel import webchat_channel
     from handlers.workers import SINGLE_PROCESS, serve
     from handlers.zalo.channel import zalo_channel
 
@@ -114,16 +115,25 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers > 1 and settings.database_url.startswith("sqlite"):
         print(SINGLE_PROCESS, file=sys.stderr)
         return 2
-    if settings.desk_secret_key is None:
-        # One key for every worker of this run; sessions end when the server restarts.
-        import secrets
+    # One key for every worker of this run (a cookie signed by one worker must pass the
+    # next); without a configured key, sessions start afresh when the server restarts.
+    settings = _key_per_run(settings, "desk_secret_key", "staff log in again after a restart")
+    if args.workers > 1:  # one process makes its own web chat key (and says so in /healthz)
+        settings = _key_per_run(settings, "webchat_secret", "web chat sessions restart with it")
+    channels = [telegram_channel, zalo_channel, webchat_channel]
+    return serve(settings, channels, args.polling, args.workers)
 
-        from pydantic import SecretStr
 
-        log.warning("DESK_SECRET_KEY is not set: staff log in again after every restart")
-        key = SecretStr(secrets.token_urlsafe(32))
-        settings = settings.model_copy(update={"desk_secret_key": key})
-    return serve(settings, [telegram_channel, zalo_channel], args.polling, args.workers)
+def _key_per_run(settings: Settings, field: str, consequence: str) -> Settings:
+    """`settings` with a random signing key in `field` when none is configured."""
+    if getattr(settings, field) is not None:
+        return settings
+    import secrets
+
+    from pydantic import SecretStr
+
+    log.warning("%s is not set: %s", field.upper(), consequence)
+    return settings.model_copy(update={field: SecretStr(secrets.token_urlsafe(32))})
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

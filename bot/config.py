@@ -47,6 +47,21 @@ class Settings(BaseSettings):
     desk_secret_key: SecretStr | None = None
     desk_cookie_secure: bool | None = None
 
+    # Web chat on the commune's portal (`/`, `/widget.js`, `/api/chat`; see docs/webchat.md).
+    webchat_enabled: bool = True
+    webchat_secret: SecretStr | None = None  # signs session cookies; random per process if unset
+    webchat_allowed_origins: str = ""  # comma-separated portal origins allowed by CORS
+    webchat_cookie_secure: bool = False  # set true behind HTTPS (always with SameSite=None)
+    webchat_cookie_samesite: str = "lax"  # "none" when the portal is on another site
+    webchat_session_messages: int = Field(default=8, ge=1)  # per session per window
+    webchat_session_seconds: float = Field(default=10.0, gt=0)
+    webchat_ip_messages: int = Field(default=60, ge=1)  # per client address per window
+    webchat_ip_seconds: float = Field(default=60.0, gt=0)
+    webchat_max_chars: int = Field(default=1000, ge=1)
+    webchat_rotate_minutes: float = Field(default=15.0, ge=0)  # session cookie re-signed
+    webchat_replay_grace_seconds: float = Field(default=30.0, ge=0)
+    webchat_wait_seconds: float = Field(default=20.0, gt=0)  # then the page polls instead
+
     host: str = "127.0.0.1"
     port: int = 8080
     log_level: str = "INFO"

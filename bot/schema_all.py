@@ -12,6 +12,7 @@ import bot.feedback.models
 import bot.followup
 import bot.outbox
 import bot.shared.models
+import bot.webchat.models
 import bot.zalo_tokens  # noqa: F401
 from bot.models import Base
 

@@ -202,6 +202,17 @@ def renew(engine: Engine, held: list[Claim], lease: dt.timedelta = LEASE) -> int
         return result.rowcount
 
 
+def finished(engine: Engine, channel: str, platform_id: str) -> bool:
+    """Whether the row is done or failed (a channel whose sender waits on the request)."""
+    with single(engine).connect() as connection:
+        state = connection.execute(
+            select(InboxItem.state).where(
+                InboxItem.channel == channel, InboxItem.platform_id == platform_id
+            )
+        ).scalar_one_or_none()
+    return state in (DONE, FAILED)
+
+
 def backlog(engine: Engine, now: dt.datetime | None = None) -> dict[str, Any]:
     """Open rows and the age of the oldest one, for /healthz."""
     now = now or utcnow()

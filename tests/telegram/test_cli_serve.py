@@ -35,7 +35,9 @@ def start(tmp_path: Path, **env: str) -> tuple[subprocess.Popen[str], str]:
     for _ in range(5):
         port = free_port()
         environment = {
-            k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_"))
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("TELEGRAM_", "ZALO_", "WEBCHAT_"))
         }
         environment.update(DATABASE_URL=database, PORT=str(port), PYTHONPATH=str(ROOT), **env)
         process = spawn(
@@ -104,6 +106,14 @@ def test_serve_without_a_token_says_telegram_is_off(tmp_path: Path) -> None:
             "enabled": False,
             "state": "off",
             "reason": "ZALO_APP_ID and ZALO_OA_SECRET_KEY are not set",
+        },
+        "webchat": {
+            "enabled": True,
+            "mode": "http",
+            "state": "running",
+            "portal_origins": [],
+            "session_key": "random per process",
+            "waiting_requests": 0,
         },
     }
     assert "Telegram is off: TELEGRAM_BOT_TOKEN is not set" in log

@@ -1,0 +1,1 @@
+"""The web chat channel: the commune portal's chat window, over the same front door."""
