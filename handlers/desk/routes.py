@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.runtime import Services
-from handlers.desk import admin, dashboard, gaps, items, reports
+from handlers.desk import admin, dashboard, days, gaps, items, reports
 from handlers.desk.context import Ctx, Desk, guarded, random_key, redirect
 from handlers.desk.login import login_page, logout_page
 from handlers.desk.security import Keys
@@ -45,7 +45,9 @@ def desk_routes(services: Services) -> list[BaseRoute]:
             "/staff/{staff_id}/remove", guarded(desk, admin.staff_remove, "admin"), methods=post
         ),
         Route("/audit", guarded(desk, admin.audit_page, "admin"), methods=get),
-        Route("/days", guarded(desk, admin.audit_page, "admin"), methods=get),
+        Route("/days", guarded(desk, days.days_page, "admin"), methods=get),
+        Route("/days", guarded(desk, days.day_add, "admin"), methods=post),
+        Route("/days/remove", guarded(desk, days.day_remove, "admin"), methods=post),
         Mount("/static", StaticFiles(directory=STATIC), name="desk-static"),
     ]
     return [Mount("/admin", routes=pages)]
