@@ -172,3 +172,21 @@ def test_admin_sets_office_days_and_staff_cannot(services: Services, desk: str) 
     with services.sessions() as session:
         assert session.get(Holiday, dt.date(2026, 10, 15)) is None
         assert session.get(MakeupDay, dt.date(2026, 10, 17)) is not None
+
+
+def test_changing_the_password_ends_the_other_sessions(services: Services, desk: str) -> None:
+    add_web_staff(services, "lan")
+    with client(desk) as other:
+        log_in(other, "lan")
+        with client(desk) as c:
+            log_in(c, "lan")
+            csrf = csrf_of(c.get("/admin/password").text)
+            form = {"csrf": csrf, "current": "sai", "new": "mat-khau-moi-123", "again": ""}
+            assert "notice=differ" in c.post("/admin/password", data=form).headers["location"]
+            form["again"] = form["new"]
+            assert "notice=wrong" in c.post("/admin/password", data=form).headers["location"]
+            form["current"] = "mật-khẩu-đủ-dài-1"
+            assert "notice=done" in c.post("/admin/password", data=form).headers["location"]
+            assert c.get("/admin/items").status_code == 200  # this session goes on
+        assert other.get("/admin/items").status_code == 303  # the other one ended
+        assert log_in(other, "lan", "mat-khau-moi-123").status_code == 303
