@@ -17,6 +17,7 @@ from bot.feedback.workdays import local_date
 from bot.models import AnswerRating, MessageLog, UnansweredQuestion
 
 WEEKS = 12
+TOP_TOPICS = 10
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Week:
     on_time: int = 0
     questions: int = 0
     declined: int = 0
+    ratings: list[int] = field(default_factory=list)  # citizens' 1–5 for items filed that week
 
     @property
     def filed(self) -> int:
@@ -42,6 +44,11 @@ class Week:
     def declined_share(self) -> float | None:
         return self.declined / self.questions if self.questions else None
 
+    @property
+    def satisfaction(self) -> float | None:
+        """The mean rating as a share of 5 (for the same 0–100% chart scale)."""
+        return statistics.fmean(self.ratings) / 5 if self.ratings else None
+
 
 @dataclass
 class Dashboard:
@@ -52,6 +59,7 @@ class Dashboard:
     median_first_answer_hours: float | None
     useful_ratings: int
     useless_ratings: int
+    top_topics: list[tuple[str, int]]  # (entry id, questions answered from it), most first
 
 
 def monday(day: dt.date) -> dt.date:
@@ -80,6 +88,8 @@ def build_dashboard(session: Session, today: dt.date, weeks: int = WEEKS) -> Das
             hours.append((ticket.first_answered_at - ticket.created_at).total_seconds() / 3600)
         elif past_due(ticket.due_date, today) and ticket.status in ("new", "in_progress"):
             week.judged += 1
+        if ticket.rating:
+            week.ratings.append(ticket.rating)
     for moment in session.scalars(
         select(MessageLog.created_at).where(
             MessageLog.created_at >= since, MessageLog.created_at < until
@@ -100,10 +110,22 @@ def build_dashboard(session: Session, today: dt.date, weeks: int = WEEKS) -> Das
             .group_by(AnswerRating.useful)
         ).all()
     )
+    topics = session.execute(
+        select(MessageLog.intent, func.count())
+        .where(
+            MessageLog.created_at >= since,
+            MessageLog.intent.is_not(None),
+            MessageLog.band == "answer",
+        )
+        .group_by(MessageLog.intent)
+        .order_by(func.count().desc(), MessageLog.intent)
+        .limit(TOP_TOPICS)
+    ).all()
     return Dashboard(
         [table[s] for s in starts],
         int(overdue or 0),
         round(statistics.median(hours), 1) if hours else None,
         int(ratings.get(True, 0)),
         int(ratings.get(False, 0)),
+        [(str(intent), int(count)) for intent, count in topics],
     )

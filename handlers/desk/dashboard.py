@@ -30,9 +30,27 @@ def dashboard_page(ctx: Ctx) -> Response:
             [w.declined_share for w in board.weeks],
         ),
     ]
+    charts.append(
+        share_line(
+            "Mức hài lòng trung bình (100% = 5 điểm)",
+            labels,
+            [w.satisfaction for w in board.weeks],
+        )
+    )
     titles = [
         "Số phản ánh mỗi tuần theo loại",
         "Tỷ lệ phản hồi đúng hạn (theo tuần gửi)",
         "Tỷ lệ câu hỏi trợ lý ảo từ chối",
+        "Mức hài lòng của người dân (điểm trung bình / 5)",
     ]
-    return ctx.render("dashboard.html", board=board, charts=list(zip(titles, charts, strict=True)))
+    kb = ctx.desk.services.matcher.kb
+    topics = [
+        (kb.entries[i].title.get("vi", i) if i in kb.entries else i, n)
+        for i, n in board.top_topics
+    ]
+    return ctx.render(
+        "dashboard.html",
+        board=board,
+        charts=list(zip(titles, charts, strict=True)),
+        topics=topics,
+    )

@@ -132,7 +132,7 @@ def test_gaps_draft_report_and_dashboard_in_the_browser(
         screenshot(page, "desk-report")
         page.get_by_role("link", name="Tổng quan").click()
         charts = page.locator("figure svg")
-        expect(charts).to_have_count(3)
+        expect(charts).to_have_count(4)
         assert charts.first.bounding_box() is not None
         assert page.locator("figure svg rect").count() > 0  # this week's bar
         screenshot(page, "desk-dashboard")

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from bot.desk.periods import period
 from bot.feedback.duedates import office_today
 from bot.feedback.models import Ticket
+from bot.messages import Inbound
 from bot.models import Contact
 from bot.runtime import Services
 from tests.web.desk_kit import add_web_staff, citizen_ticket, log_in, running_desk
@@ -76,9 +77,11 @@ def test_report_on_the_page_and_downloaded(services: Services, desk: str) -> Non
 def test_dashboard_draws_its_charts(services: Services, desk: str) -> None:
     add_web_staff(services, "lan")
     citizen_ticket(services, "Đèn đường hỏng.")
+    services.assistant.handle(Inbound(channel="console", user_id="hoi", text="lam cccd"))
     with logged_in(desk) as c:
         page = c.get("/admin/dashboard").text
-    assert page.count("<svg ") == 3
+    assert "Cấp, cấp đổi, cấp lại thẻ căn cước" in page  # the most asked topic
+    assert page.count("<svg ") == 4
     assert "Số phản ánh mỗi tuần theo loại" in page
     assert "<script" not in page
 
