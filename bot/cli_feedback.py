@@ -163,23 +163,41 @@ def _holiday_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _holiday_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.feedback.models import Holiday
+def _holiday_makeup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.feedback.models import MakeupDay
 
     with _session(settings) as session:
-        holiday = session.get(Holiday, args.day)
-        if holiday is not None:
-            session.delete(holiday)
+        day = session.get(MakeupDay, args.day) or MakeupDay(day=args.day)
+        day.name = args.name
+        session.add(day)
+    print(f"{args.day:%d/%m/%Y} is now a working day: {args.name}")
+    return 0
+
+
+def _holiday_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.feedback.models import Holiday, MakeupDay
+
+    with _session(settings) as session:
+        for model in (Holiday, MakeupDay):
+            row = session.get(model, args.day)
+            if row is not None:
+                session.delete(row)
     print(f"{args.day:%d/%m/%Y} is a normal day.")
     return 0
 
 
-def _holiday_list(_args: argparse.Namespace, settings: Settings) -> int:
-    from bot.feedback.models import Holiday
+def _holiday_list(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.feedback.models import Holiday, MakeupDay
+    from bot.feedback.workdays import vietnam_holidays
 
+    if args.public:
+        for day, name in vietnam_holidays(range(args.public, args.public + 1)).items():
+            print(f"{day.isoformat()}\tpublic\t{name}")
     with _session(settings) as session:
         for holiday in session.scalars(select(Holiday).order_by(Holiday.day)):
             print(f"{holiday.day.isoformat()}\t{holiday.name}")
+        for makeup in session.scalars(select(MakeupDay).order_by(MakeupDay.day)):
+            print(f"{makeup.day.isoformat()}\tworking day\t{makeup.name}")
     return 0
 
 
@@ -272,14 +290,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     holiday = sub.add_parser("holiday", help="non-working days for due dates")
     holiday_sub = holiday.add_subparsers(dest="holiday_command", required=True)
-    hadd = holiday_sub.add_parser("add", help="mark a day as a holiday")
+    makeup = holiday_sub.add_parser("makeup", help="mark a weekend day as a working day")
+    makeup.add_argument("day", type=_date)
+    makeup.add_argument("name")
+    makeup.set_defaults(run=_holiday_makeup)
+    hadd = holiday_sub.add_parser("add", help="mark a day as an office day off")
     hadd.add_argument("day", type=_date)
     hadd.add_argument("name")
     hadd.set_defaults(run=_holiday_add)
     hremove = holiday_sub.add_parser("remove", help="make a day a normal day again")
     hremove.add_argument("day", type=_date)
     hremove.set_defaults(run=_holiday_remove)
-    holiday_sub.add_parser("list", help="configured holidays").set_defaults(run=_holiday_list)
+    hlist = holiday_sub.add_parser("list", help="office days off and make-up working days")
+    hlist.add_argument("--public", type=int, metavar="YEAR", help="also the public holidays")
+    hlist.set_defaults(run=_holiday_list)
 
     report = sub.add_parser("report", help="feedback report for a period (CSV or XLSX)")
     report.add_argument("--from", required=True, type=_date, help="first day, YYYY-MM-DD")

@@ -108,6 +108,15 @@ def authenticate(session: Session, login: str, password: str, address: str) -> L
     return LoginResult(staff)
 
 
+def change_password(session: Session, staff: Staff, current: str, new: str) -> bool:
+    """Replace the password of `staff` when `current` is right (AccountError if `new` is weak)."""
+    row = session.get(StaffLogin, staff.id)
+    if row is None or not _verify(row.password_hash, current):
+        return False
+    row.password_hash, row.changed_at = hash_password(new), utcnow()
+    return True
+
+
 def _verify(hashed: str, password: str) -> bool:
     try:
         return _HASHER.verify(hashed, password)

@@ -36,6 +36,7 @@ def install(
     from bot.feedback import offers, satisfaction, tracking
     from bot.feedback.cards import ACTION as STAFF_ACTION
     from bot.feedback.config import FeedbackConfig
+    from bot.feedback.followups import AddInfo
     from bot.feedback.forwarding import Forwarding
     from bot.feedback.intake import Intake
     from bot.feedback.privacy import Privacy
@@ -53,6 +54,7 @@ def install(
 
     assistant.command("tracuu", "track")(private.handler(tracking.track_command))
     assistant.action(offers.TRACK, private.handler(tracking.on_action))
+    assistant.flow(private.flow(AddInfo()))
 
     desk = StaffDesk()
     assistant.command("inbox")(private.handler(desk.inbox))

@@ -111,8 +111,36 @@ def build_report(session: Session, start: dt.date, end: dt.date, today: dt.date)
             _overdue(session, tickets, overdue, today),
             _satisfaction(ratings),
             _unanswered(session, first, after),
+            _items(session, tickets, today),
         ],
     )
+
+
+def _items(session: Session, tickets: list[Ticket], today: dt.date) -> Table:
+    """Every item of the period, oldest first, for the annex of the report."""
+    headers = ["Mã", "Ngày gửi", "Loại", "Địa điểm", "Trạng thái", "Hạn trả lời"]
+    table = Table("Danh sách phản ánh", [*headers, "Phản hồi đầu tiên", "Người xử lý", "Đúng hạn"])
+    names = {s.id: s.name for s in session.scalars(select(Staff))}
+    for ticket in tickets:
+        judged = _on_time(ticket)
+        on_time = "Đúng hạn" if judged else "Trễ hạn" if judged is False else ""
+        if judged is None and is_overdue(ticket, today):
+            on_time = "Quá hạn"
+        first = ticket.first_answered_at
+        table.rows.append(
+            [
+                ticket.code,
+                local_date(ticket.created_at),
+                category_label(ticket.category, LANG),
+                ticket.place or "",
+                status_label(ticket.status, LANG),
+                ticket.due_date,
+                local_date(first) if first else None,
+                names.get(ticket.assignee_id or 0, ""),
+                on_time,
+            ]
+        )
+    return table
 
 
 def _by_category(tickets: list[Ticket]) -> Table:

@@ -56,6 +56,17 @@ TEXTS: dict[str, dict[str, str]] = {
         # buttons
         "btn.start": "📝 Gửi phản ánh ngay",
         "btn.track": "🔎 Tra cứu phản ánh",
+        "btn.add_info": "➕ Bổ sung thông tin",
+        "add_info.ask": (
+            "Ông/Bà vui lòng nhắn thông tin bổ sung (hoặc câu trả lời cho cán bộ) về phản ánh "
+            "{code} trong một tin nhắn. Gõ «hủy» nếu không muốn gửi nữa."
+        ),
+        "add_info.done": (
+            "Đã ghi nhận thông tin bổ sung cho phản ánh {code}. Cán bộ xử lý sẽ xem cùng phản "
+            "ánh. Cảm ơn Ông/Bà."
+        ),
+        "add_info.closed": "Phản ánh {code} đã kết thúc xử lý nên không bổ sung được nữa.",
+        "add_info.cancelled": "Đã hủy, không có gì được gửi thêm.",
         "btn.cancel": "❌ Hủy",
         "btn.skip": "Bỏ qua",
         "btn.next": "Tiếp tục ➡️",
@@ -216,6 +227,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "btn.start": "📝 Send feedback now",
         "btn.track": "🔎 Track my feedback",
+        "btn.add_info": "➕ Add information",
+        "add_info.ask": (
+            "Please send the information to add (or your answer to staff) about feedback {code} "
+            'in one message. Send "cancel" to stop.'
+        ),
+        "add_info.done": (
+            "Your information was added to feedback {code}; the staff handling it will see it. "
+            "Thank you."
+        ),
+        "add_info.closed": "Feedback {code} is closed, so nothing more can be added.",
+        "add_info.cancelled": "Cancelled; nothing was sent.",
         "btn.cancel": "❌ Cancel",
         "btn.skip": "Skip",
         "btn.next": "Continue ➡️",

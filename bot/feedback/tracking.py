@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.feedback.codes import find_code
+from bot.feedback.followups import PREFIX, add_info_button, ask
 from bot.feedback.models import Ticket
 from bot.feedback.offers import TRACK, start_button, track_button
 from bot.feedback.texts import category_label, say, status_label
@@ -61,7 +62,9 @@ def status_view(turn: Turn, ticket: Ticket) -> Reply:
     waiting = ticket_held(turn.session, ticket.id)
     if waiting is not None:
         parts.append(say(kb, "track.held", lang, channel=waiting.channel.capitalize()))
-    return Reply("\n\n".join(parts), ((track_button(kb, lang),),), {"ticket": ticket.code})
+    add = add_info_button(kb, ticket, lang)
+    rows = ((add,), (track_button(kb, lang),)) if add else ((track_button(kb, lang),),)
+    return Reply("\n\n".join(parts), rows, {"ticket": ticket.code})
 
 
 def show(turn: Turn, code: str) -> list[Reply]:
@@ -101,8 +104,13 @@ def track_command(turn: Turn, arg: str) -> list[Reply]:
 
 
 def on_action(turn: Turn, arg: str) -> list[Reply]:
-    """`tr:list` or `tr:<code>`."""
+    """`tr:list`, `tr:<code>` or `tr:add:<code>` (add information to an open item)."""
     code = find_code(arg)
+    if arg.startswith(PREFIX) and code:
+        ticket = own_ticket(turn, code)
+        if ticket is None:
+            return [Reply(say(turn.kb, "not_found", turn.lang, code=code))]
+        return ask(turn, ticket)
     return show(turn, code) if code else my_tickets(turn)
 
 

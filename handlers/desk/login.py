@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from bot.desk import audit
 from bot.desk.accounts import authenticate
-from bot.desk.websessions import close_session, find_session, open_session
+from bot.desk.websessions import close_session, find_session, open_session, prune
 from handlers.desk.context import Desk, Endpoint, read_form, redirect
 from handlers.desk.security import (
     LOGIN_COOKIE,
@@ -70,6 +70,7 @@ def _login(desk: Desk, request: Request, form: dict[str, str]) -> Response:
     with desk.services.sessions.begin() as db:
         result = authenticate(db, form.get("login", ""), form.get("password", ""), address)
         opened = None if result.staff is None else open_session(db, result.staff, previous)
+        prune(db)
     if opened is None:
         status = 429 if result.reason == "locked" else 401
         return _form(desk, request, MESSAGES[result.reason], status)

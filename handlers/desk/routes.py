@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.runtime import Services
-from handlers.desk import admin, gaps, items, reports
+from handlers.desk import admin, dashboard, days, gaps, items, password, reports
 from handlers.desk.context import Ctx, Desk, guarded, random_key, redirect
 from handlers.desk.login import login_page, logout_page
 from handlers.desk.security import Keys
@@ -37,6 +37,9 @@ def desk_routes(services: Services) -> list[BaseRoute]:
         Route("/gaps/mark", guarded(desk, gaps.gap_mark), methods=post),
         Route("/gaps/draft", guarded(desk, gaps.gap_draft), methods=get),
         Route("/try", guarded(desk, gaps.try_page), methods=get),
+        Route("/password", guarded(desk, password.password_page), methods=get),
+        Route("/password", guarded(desk, password.password_change), methods=post),
+        Route("/dashboard", guarded(desk, dashboard.dashboard_page), methods=get),
         Route("/reports", guarded(desk, reports.reports_page), methods=get),
         Route("/staff", guarded(desk, admin.staff_page, "admin"), methods=get),
         Route("/staff", guarded(desk, admin.staff_add, "admin"), methods=post),
@@ -44,7 +47,9 @@ def desk_routes(services: Services) -> list[BaseRoute]:
             "/staff/{staff_id}/remove", guarded(desk, admin.staff_remove, "admin"), methods=post
         ),
         Route("/audit", guarded(desk, admin.audit_page, "admin"), methods=get),
-        Route("/days", guarded(desk, admin.audit_page, "admin"), methods=get),
+        Route("/days", guarded(desk, days.days_page, "admin"), methods=get),
+        Route("/days", guarded(desk, days.day_add, "admin"), methods=post),
+        Route("/days/remove", guarded(desk, days.day_remove, "admin"), methods=post),
         Mount("/static", StaticFiles(directory=STATIC), name="desk-static"),
     ]
     return [Mount("/admin", routes=pages)]

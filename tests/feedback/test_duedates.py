@@ -80,12 +80,29 @@ def test_a_friday_filing_is_due_monday_and_the_weekend_is_not_late(office_db: Se
 
 
 def test_a_holiday_set_with_the_cli_moves_the_due_date(office_db: Services) -> None:
-    assert main(["holiday", "add", "2026-09-02", "Quốc khánh"]) == 0
-    due, late = _edge(office_db, office(D(2026, 9, 1), 9), 1)  # Tuesday
-    assert due == D(2026, 9, 3)
-    assert late == [D(2026, 9, 4), D(2026, 9, 5)]
-    assert main(["holiday", "remove", "2026-09-02"]) == 0
-    assert _edge(office_db, office(D(2026, 9, 1), 9), 1)[0] == D(2026, 9, 2)
+    # An office day off on an ordinary Wednesday (public holidays come from `holidays`).
+    assert main(["holiday", "add", "2026-10-14", "Nghỉ theo quyết định của UBND xã"]) == 0
+    due, late = _edge(office_db, office(D(2026, 10, 13), 9), 1)  # Tuesday
+    assert due == D(2026, 10, 15)
+    assert late == [D(2026, 10, 16), D(2026, 10, 17)]
+    assert main(["holiday", "remove", "2026-10-14"]) == 0
+    assert _edge(office_db, office(D(2026, 10, 13), 9), 1)[0] == D(2026, 10, 14)
+
+
+def test_public_holidays_come_from_the_lunar_calendar(office_db: Services) -> None:
+    # Tết 2027: 29 Tết (4/2) to mùng năm (10/2) off; filed Wednesday 3/2, one day -> 11/2.
+    assert _edge(office_db, office(D(2027, 2, 3), 9), 1)[0] == D(2027, 2, 11)
+    # Giỗ Tổ Hùng Vương 2027 is Friday 16/4 (10/3 âm lịch): Thursday + 1 -> Monday 19/4.
+    assert _edge(office_db, office(D(2027, 4, 15), 9), 1)[0] == D(2027, 4, 19)
+    # 2/9/2026 falls on Wednesday; 31/8-2/9 off: filed Friday 28/8 + 1 -> Thursday 3/9.
+    assert _edge(office_db, office(D(2026, 8, 28), 9), 1)[0] == D(2026, 9, 3)
+
+
+def test_a_makeup_saturday_counts_as_a_working_day(office_db: Services) -> None:
+    assert main(["holiday", "makeup", "2026-10-17", "Làm bù"]) == 0  # Saturday
+    assert _edge(office_db, office(D(2026, 10, 16), 9), 1)[0] == D(2026, 10, 17)
+    assert main(["holiday", "remove", "2026-10-17"]) == 0
+    assert _edge(office_db, office(D(2026, 10, 16), 9), 1)[0] == D(2026, 10, 19)
 
 
 def test_29_february(office_db: Services) -> None:

@@ -191,3 +191,11 @@ def test_report_command_writes_both_formats(
     assert raw.startswith(b"\xef\xbb\xbf")  # a BOM, so spreadsheets read it as UTF-8
     assert "Hồ sơ trễ hẹn,1" in raw.decode("utf-8-sig")
     assert main(["report", "--from", "2026-12-31", "--to", "2026-10-01"]) == 2
+
+
+def test_the_report_lists_every_item_of_the_period(report: Report) -> None:
+    items = report.table("Danh sách phản ánh")
+    assert items.headers[:2] == ["Mã", "Ngày gửi"]
+    assert [row[0] for row in items.rows] == sorted(row[0] for row in items.rows)
+    assert "PA-2026-000002" in [row[0] for row in items.rows]
+    assert {row[-1] for row in items.rows} <= {"Đúng hạn", "Trễ hạn", "Quá hạn", ""}

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import httpx
 import uvicorn
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.desk.accounts import give_login, web_staff
 from bot.feedback.models import Ticket
@@ -84,7 +85,12 @@ def log_in(client: httpx.Client, login: str, password: str = PASSWORD) -> httpx.
 
 def citizen_ticket(services: Services, description: str, code: str = "PA-2026-000101") -> int:
     """A ticket filed today by a Telegram citizen (user id: the code's last digits)."""
-    with services.sessions.begin() as session:
+    return file_ticket(services.sessions, description, code)
+
+
+def file_ticket(sessions: sessionmaker[Session], description: str, code: str) -> int:
+    """The same, on any database."""
+    with sessions.begin() as session:
         contact = Contact(channel="telegram", external_id=code[-4:], display_name="<b>An</b>")
         session.add(contact)
         session.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import httpx
@@ -9,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.desk.models import DeskAudit
+from bot.feedback.models import Holiday, MakeupDay
 from bot.runtime import Services
 from tests.web.desk_kit import add_web_staff, csrf_of, log_in, running_desk
 
@@ -144,3 +146,47 @@ def test_pages_carry_security_headers(services: Services, desk: str) -> None:
     assert "default-src 'none'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["cache-control"] == "no-store"
+
+
+def test_admin_sets_office_days_and_staff_cannot(services: Services, desk: str) -> None:
+    add_web_staff(services, "minh", role="admin")
+    add_web_staff(services, "lan", role="staff")
+    with client(desk) as c:
+        log_in(c, "minh")
+        page = c.get("/admin/days")
+        assert "Giỗ Tổ Hùng Vương" in page.text
+        csrf = csrf_of(page.text)
+        saved = c.post(
+            "/admin/days",
+            data={"csrf": csrf, "day": "2026-10-17", "name": "Làm bù", "kind": "makeup"},
+        )
+        assert "notice=saved" in saved.headers["location"]
+        weekday = {"csrf": csrf, "day": "2026-10-14", "name": "Sai", "kind": "makeup"}
+        assert "notice=weekday" in c.post("/admin/days", data=weekday).headers["location"]
+        assert "17/10/2026 – làm bù: Làm bù" in c.get("/admin/days").text
+    with client(desk) as c:
+        log_in(c, "lan")
+        csrf = csrf_of(c.get("/admin/items").text)
+        off = {"csrf": csrf, "day": "2026-10-15", "name": "Nghỉ", "kind": "off"}
+        assert c.post("/admin/days", data=off).status_code == 403
+    with services.sessions() as session:
+        assert session.get(Holiday, dt.date(2026, 10, 15)) is None
+        assert session.get(MakeupDay, dt.date(2026, 10, 17)) is not None
+
+
+def test_changing_the_password_ends_the_other_sessions(services: Services, desk: str) -> None:
+    add_web_staff(services, "lan")
+    with client(desk) as other:
+        log_in(other, "lan")
+        with client(desk) as c:
+            log_in(c, "lan")
+            csrf = csrf_of(c.get("/admin/password").text)
+            form = {"csrf": csrf, "current": "sai", "new": "mat-khau-moi-123", "again": ""}
+            assert "notice=differ" in c.post("/admin/password", data=form).headers["location"]
+            form["again"] = form["new"]
+            assert "notice=wrong" in c.post("/admin/password", data=form).headers["location"]
+            form["current"] = "mật-khẩu-đủ-dài-1"
+            assert "notice=done" in c.post("/admin/password", data=form).headers["location"]
+            assert c.get("/admin/items").status_code == 200  # this session goes on
+        assert other.get("/admin/items").status_code == 303  # the other one ended
+        assert log_in(other, "lan", "mat-khau-moi-123").status_code == 303

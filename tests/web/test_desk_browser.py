@@ -10,13 +10,17 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
+from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
 from bot.feedback import make_dispatcher
 from bot.gateway.flood import MemoryFloodGate
 from bot.gateway.front import Gateway
+from bot.models import Contact, UnansweredQuestion
 from bot.runtime import Services
 from handlers.telegram.bot_app import telegram_channel
 from tests.browser import DESKTOP, PHONE, screenshot
@@ -97,6 +101,54 @@ def test_staff_answers_an_item_and_the_citizen_is_told_on_telegram(
         screenshot(page, "desk-list-phone")
     finally:
         page.close()
+
+
+def test_gaps_draft_report_and_dashboard_in_the_browser(
+    browser: Browser, office: Office, tmp_path: Path
+) -> None:
+    add_web_staff(office.services, "lan", name="Nguyễn Thị Lan")
+    declined(office.services, "làm giấy phép xây dựng ở đâu", "lam giay phep xay dung o dau")
+    citizen_ticket(office.services, "Đèn đường thôn Bắc bị hỏng.", code="PA-2026-000555")
+    page = browser.new_page(viewport=DESKTOP, accept_downloads=True)
+    try:
+        log_in(page, office, "lan")
+        page.get_by_role("link", name="Câu hỏi chưa trả lời").click()
+        group = page.get_by_role("article").filter(has_text="làm giấy phép xây dựng ở đâu")
+        expect(group).to_contain_text("2 lần hỏi")
+        screenshot(page, "desk-gaps")
+        group.get_by_role("link", name="Tạo mục kiến thức nháp").click()
+        draft = page.get_by_label("YAML").input_value()
+        entry = yaml.safe_load(draft)[0]
+        assert "lam giay phep xay dung o dau" in entry["questions"]["vi"]
+        screenshot(page, "desk-draft")
+        page.get_by_role("link", name="Báo cáo").click()
+        expect(page.get_by_role("heading", name="Tổng hợp")).to_be_visible()
+        with page.expect_download() as waiting:
+            page.get_by_role("link", name="Tải về Excel (XLSX)").click()
+        saved = tmp_path / waiting.value.suggested_filename
+        waiting.value.save_as(saved)
+        book = load_workbook(saved)
+        assert "Tổng hợp" in book.sheetnames
+        screenshot(page, "desk-report")
+        page.get_by_role("link", name="Tổng quan").click()
+        charts = page.locator("figure svg")
+        expect(charts).to_have_count(4)
+        assert charts.first.bounding_box() is not None
+        assert page.locator("figure svg rect").count() > 0  # this week's bar
+        screenshot(page, "desk-dashboard")
+    finally:
+        page.close()
+
+
+def declined(services: Services, *texts: str) -> None:
+    """Questions the bot declined, from one citizen."""
+    with services.sessions.begin() as session:
+        contact = Contact(channel="telegram", external_id="9001")
+        session.add(contact)
+        session.flush()
+        session.add_all(
+            UnansweredQuestion(contact_id=contact.id, text=text, lang="vi") for text in texts
+        )
 
 
 def _citizen_messages(fake: FakeBotApi, token: str, timeout: float = 15.0) -> list[str]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.feedback.models import Ticket, TicketEvent
 from bot.outbox import OutboxMessage
 from bot.runtime import Services
+from tests.feedback.chat import Chat, file_feedback
 from tests.web.desk_kit import add_web_staff, citizen_ticket, csrf_of, log_in, running_desk
 
 EVIL = 'Đường bị ngập <script>alert("x")</script><img src=x onerror="alert(1)">'
@@ -157,3 +158,29 @@ def test_ids_in_urls_do_not_let_staff_act_as_admin(services: Services, desk: str
         ticket = session.get(Ticket, ticket_id)
         assert ticket is not None
         assert ticket.assignee_id == other
+
+
+def test_a_citizen_adds_information_from_the_chat_and_staff_see_it(
+    services: Services, desk: str
+) -> None:
+    citizen = Chat(services, "an")
+    code = file_feedback(citizen)
+    citizen.type(f"/tracuu {code}")
+    citizen.press("Bổ sung thông tin")
+    assert "thông tin bổ sung" in citizen.last
+    citizen.type("Cống ở đầu ngõ 5 <b>bị tắc</b> từ hôm thứ Hai.")
+    assert f"Đã ghi nhận thông tin bổ sung cho phản ánh {code}" in citizen.last
+    citizen.type("hỏi thêm gì đó")  # the flow ended: an ordinary message again
+    assert "Đã ghi nhận" not in citizen.last
+    with services.sessions() as session:
+        ticket = session.scalars(select(Ticket).where(Ticket.code == code)).one()
+        ticket_id, status = ticket.id, ticket.status
+    assert status == "new"
+    add_web_staff(services, "lan")
+    with logged_in(desk, "lan") as c:
+        page = c.get(f"/admin/items/{ticket_id}").text
+    assert "Người dân bổ sung" in page
+    assert "Cống ở đầu ngõ 5 &lt;b&gt;bị tắc&lt;/b&gt;" in page
+    other = Chat(services, "binh")
+    other.type(f"/tracuu {code}")
+    assert "Bổ sung thông tin" not in other.last  # not theirs: not even found
