@@ -139,3 +139,34 @@ async def test_feedback_staff_answer_reaches_the_page_rating_and_tracking(
     async with webchat.browser() as other:  # another browser: not its ticket
         elsewhere = await ask(other, text=f"/tracuu {code}")
     assert answer not in texts(elsewhere)
+
+
+async def test_tracking_from_another_browser_needs_the_passcode_or_the_phone(
+    webchat: WebchatUnderTest,
+) -> None:
+    async with webchat.browser() as filer:
+        start = await ask(filer, text="/phananh")
+        step = await press(filer, start, "Thái độ")
+        step = await ask(filer, text="Cán bộ tiếp dân nói chuyện thiếu lịch sự với tôi hôm qua.")
+        step = await ask(filer, text="Bộ phận Một cửa xã")
+        step = await press(filer, step, "Đồng ý")
+        step = await ask(filer, text="Trần Thị Bình, 0987 654 321")
+        done = texts(await press(filer, step, "Gửi phản ánh"))
+    code = done.split("Mã phản ánh: ")[1].split()[0]
+    secret = done.split("Mã bảo mật: ")[1].split(".")[0]
+    assert len(secret) == 9
+    async with webchat.browser() as phone:  # another device: a new session
+        for attempt in (
+            f"/tracuu {code}",
+            f"/tracuu {code} ABCD-EFGH",
+            f"/tracuu {code} 0987654320",
+        ):
+            refused = texts(await ask(phone, text=attempt))
+            assert "Không tìm thấy" in refused
+            assert "Thái độ" not in refused
+        shown = texts(await ask(phone, text=f"/tracuu {code} {secret.lower().replace('-', '')}"))
+        by_phone = texts(await ask(phone, text=f"/tracuu {code} 0987 654 321"))
+    assert code in shown
+    assert "Không tìm thấy" not in shown
+    assert code in by_phone
+    assert "Không tìm thấy" not in by_phone
