@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, FrameLocator, Page, expect
 
-from bot.config import Settings
-from bot.runtime import build
-from knowledge.matcher import Matcher
 from tests.browser import DESKTOP, PHONE, SCREENSHOTS, screenshot
-from tests.feedback.chat import Chat, add_staff
 from tests.webchat.served import Served, serve, site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +41,6 @@ PORTAL = """<!doctype html>
 </body></html>"""
 ATTACKER = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title></head>
 <body><main><h1>Win a prize</h1></main></body></html>"""
-STAFF = "staff-hoa"
 WEB = {
     "WEBCHAT_SECRET": "browser-test-secret-0123456789abcdef",
     "FLOOD_MESSAGES": "60",
@@ -188,7 +185,7 @@ def test_keyboard_only(browser: Browser, bot: Served) -> None:
 
 
 def test_feedback_staff_answer_arrives_live_and_survives_reload(
-    browser: Browser, bot: Served, matcher: Matcher
+    browser: Browser, bot: Served
 ) -> None:
     page = browser.new_page(viewport=PHONE)  # type: ignore[arg-type]
     page.goto(bot.url + "/")
@@ -203,13 +200,16 @@ def test_feedback_staff_answer_arrives_live_and_survives_reload(
     assert "Mã phản ánh: PA-" in done
     code = done.split("Mã phản ánh: ")[1].split()[0]
 
-    services = build(Settings(_env_file=None, database_url=bot.database), matcher)  # type: ignore[call-arg]
-    try:
-        add_staff(services, STAFF, "Chị Hoa")
-        answer = "Hồ sơ của Ông/Bà đã có kết quả, mời Ông/Bà nhận tại Bộ phận Một cửa."
-        Chat(services, STAFF).type(f"/traloi {code} {answer}")  # through tickets.act
-    finally:
-        services.engine.dispose()
+    answer = "Hồ sơ của Ông/Bà đã có kết quả, mời Ông/Bà nhận tại Bộ phận Một cửa."
+    desk = subprocess.run(
+        [sys.executable, "-m", "tests.webchat.staff", bot.database, code, answer],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert desk.returncode == 0, desk.stderr
     arrived = page.locator(".msg.bot", has_text=answer)
     expect(arrived).to_be_visible(timeout=20000)  # no reload: the page's poll brought it
     rated = click(page, "5 ⭐")
