@@ -33,12 +33,14 @@ class Served:
 
 
 @contextmanager
-def serve(folder: Path, **env: str) -> Iterator[Served]:
+def serve(folder: Path, database: str = "", **env: str) -> Iterator[Served]:
     """`python -m bot.cli serve` on a free loopback port (log to a file, not a pipe that
-    could fill up); stopped with Ctrl-C at the end."""
-    database = f"sqlite:///{folder / 'serve.db'}"
-    upgrade(database)
-    log = folder / "serve.log"
+    could fill up); stopped with Ctrl-C at the end. `database`: a migrated one to share
+    (default: a new SQLite file in `folder`)."""
+    if not database:
+        database = f"sqlite:///{folder / 'serve.db'}"
+        upgrade(database)
+    log = folder / f"serve-{len(list(folder.glob('serve*.log')))}.log"
     for _ in range(5):
         port = free_port()
         environment = {

@@ -11,10 +11,14 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from bot.gateway.flood import MemoryFloodGate
+from bot.gateway.front import Gateway
 from bot.gateway.inbox import DONE
 from bot.models import InboxItem
+from bot.runtime import Services
+from handlers.webchat.respond import Waiters, WebAdapter
 from tests.feedback.chat import Chat, add_staff
-from tests.webchat.harness import WebchatUnderTest, ask, button, press, texts
+from tests.webchat.harness import WebchatUnderTest, ask, button, press, serve_webchat, texts
 
 STAFF = "staff-lan"
 
@@ -170,3 +174,47 @@ async def test_tracking_from_another_browser_needs_the_passcode_or_the_phone(
     assert "Không tìm thấy" not in shown
     assert code in by_phone
     assert "Không tìm thấy" not in by_phone
+
+
+async def test_an_answer_given_by_another_process_front_door_reaches_the_request(
+    services: Services,
+) -> None:
+    """The request's own front door does not run: another one (its own waiters, as in another
+    process) handles the message; the request finds the finished row in the database."""
+    async with serve_webchat(services, own_workers=False) as web:
+        elsewhere = Gateway(web.services, MemoryFloodGate(50, 10))
+        elsewhere.register(WebAdapter(web.services.engine, Waiters()))
+        other = asyncio.create_task(elsewhere.run_forever())
+        try:
+            async with web.browser() as browser:
+                answer = await ask(browser, text="lệ phí đăng ký khai sinh")
+        finally:
+            other.cancel()
+            await asyncio.gather(other, return_exceptions=True)
+            elsewhere.stop()
+    assert answer["replies"]
+    assert answer["pending"] is False
+    assert "khai sinh" in texts(answer).lower()
+
+
+async def test_a_slow_answer_is_pending_then_reaches_the_page_by_polling(
+    services: Services,
+) -> None:
+    async with (
+        serve_webchat(services, own_workers=False, webchat_wait_seconds=0.3) as web,
+        web.browser() as browser,
+    ):
+        response = await browser.post("/api/chat", json={"text": "giờ làm việc"})
+        assert response.status_code == 202
+        assert response.json()["pending"] is True
+        assert response.json()["replies"] == []
+        elsewhere = Gateway(web.services, MemoryFloodGate(50, 10))  # the workers catch up
+        elsewhere.register(WebAdapter(web.services.engine, Waiters()))
+        other = asyncio.create_task(elsewhere.run_forever())
+        try:
+            found = await _until(browser, "Bộ phận Một cửa")
+        finally:
+            other.cancel()
+            await asyncio.gather(other, return_exceptions=True)
+            elsewhere.stop()
+    assert found["role"] == "bot"
