@@ -53,3 +53,8 @@ def split_code(text: str) -> tuple[str | None, str]:
     return format_code(int(found.group(1)), int(found.group(2))), text.strip()[
         found.end() :
     ].strip()
+
+
+def without_codes(text: str) -> str:
+    """`text` with every tracking code blanked out (what else the citizen wrote with it)."""
+    return _CODE.sub(" ", text)

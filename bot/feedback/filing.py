@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from bot.feedback import cards, phones
+from bot.feedback import cards, passcode, phones
 from bot.feedback.codes import next_code
 from bot.feedback.config import FeedbackConfig
 from bot.feedback.draft import Draft
@@ -28,13 +28,19 @@ def open_ticket(
     lang: str,
     config: FeedbackConfig,
     staff_chat_id: int | None,
+    secret: str | None = None,
 ) -> Ticket:
-    """Create the ticket in the caller's transaction and queue its card for the staff group."""
+    """Create the ticket in the caller's transaction and queue its card for the staff group.
+
+    `secret`: the passcode told to the citizen for tracking from elsewhere (its digest is kept).
+    """
     now = utcnow()
     category = draft.category or "khac"
     name, phone = draft.contact_details()
+    code = next_code(session, local_date(now).year)
     ticket = Ticket(
-        code=next_code(session, local_date(now).year),
+        code=code,
+        passcode_hash=passcode.digest(code, secret) if secret else None,
         contact_id=contact.id,
         category=category,
         description=draft.description,

@@ -4,6 +4,7 @@ the staff group, is answered through the outbox and can be tracked like any feed
 from __future__ import annotations
 
 from bot.callbacks import record_id
+from bot.feedback import passcode
 from bot.feedback.config import QUESTION, FeedbackConfig
 from bot.feedback.draft import Draft
 from bot.feedback.filing import open_ticket
@@ -38,7 +39,8 @@ class Forwarding:
             consent=False,
             question_id=question.id,
         )
+        secret = passcode.new()
         ticket = open_ticket(
-            turn.session, turn.contact, draft, turn.lang, self.config, self.staff_chat_id
+            turn.session, turn.contact, draft, turn.lang, self.config, self.staff_chat_id, secret
         )
-        return receipt(turn, ticket, self.config, "question.forwarded")
+        return receipt(turn, ticket, self.config, "question.forwarded", secret)

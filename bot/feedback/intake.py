@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.feedback import phones, prompts
+from bot.feedback import passcode, phones, prompts
 from bot.feedback.config import CATEGORIES, FeedbackConfig
 from bot.feedback.draft import MAX_DESCRIPTION, MAX_NAME, MAX_PLACE, MIN_WORDS, Draft
 from bot.feedback.filing import open_ticket
@@ -255,8 +255,9 @@ class Intake:
         return [prompts.prompt(turn.kb, turn.lang, step, draft, notes, ask)]
 
     def _confirm(self, turn: Turn, draft: Draft) -> list[Reply]:
+        secret = passcode.new()
         ticket = open_ticket(
-            turn.session, turn.contact, draft, turn.lang, self.config, self.staff_chat_id
+            turn.session, turn.contact, draft, turn.lang, self.config, self.staff_chat_id, secret
         )
         turn.clear_state()
-        return receipt(turn, ticket, self.config, "received")
+        return receipt(turn, ticket, self.config, "received", secret)

@@ -75,6 +75,8 @@ class Ticket(Base):
     place: Mapped[str | None] = mapped_column(Text)
     name: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(20))
+    # sha256 of the code and the passcode given at filing (`bot.feedback.passcode`).
+    passcode_hash: Mapped[str | None] = mapped_column(String(64))
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     lang: Mapped[str] = mapped_column(String(8), default="vi")

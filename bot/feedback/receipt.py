@@ -12,8 +12,11 @@ from bot.messages import Button, Reply
 from bot.turn import Turn
 
 
-def receipt(turn: Turn, ticket: Ticket, config: FeedbackConfig, key: str) -> list[Reply]:
-    """The sentence `key` ("received", "question.forwarded") with the ticket's code and dates."""
+def receipt(
+    turn: Turn, ticket: Ticket, config: FeedbackConfig, key: str, secret: str | None = None
+) -> list[Reply]:
+    """The sentence `key` ("received", "question.forwarded") with the ticket's code and dates,
+    and the passcode for tracking it from another device."""
     text = say(
         turn.kb,
         key,
@@ -22,5 +25,7 @@ def receipt(turn: Turn, ticket: Ticket, config: FeedbackConfig, key: str) -> lis
         due=format_date(ticket.due_date),
         days=str(config.days_for(ticket.category)),
     )
+    if secret:
+        text += "\n" + say(turn.kb, "passcode", turn.lang, code=ticket.code, passcode=secret)
     track = (Button(say(turn.kb, "btn.track", turn.lang), f"{TRACK}:{ticket.code}"),)
     return [Reply(text, (track, home_row(turn.kb, turn.lang)), {"ticket": ticket.code})]

@@ -169,10 +169,16 @@ TEXTS: dict[str, dict[str, str]] = {
             "Ông/Bà có thể gõ /tracuu {code} để xem tình trạng."
         ),
         "question.already": "Câu hỏi này đã được chuyển tới cán bộ. Gõ /tracuu để xem tình trạng.",
+        "passcode": (
+            "🔑 Mã bảo mật: {passcode}. Để tra cứu từ máy hoặc trình duyệt khác, gõ "
+            "/tracuu {code} {passcode} (hoặc kèm số điện thoại Ông/Bà đã để lại). "
+            "Ông/Bà không đưa mã bảo mật cho người khác."
+        ),
         # tracking
         "not_found": (
             "Không tìm thấy phản ánh mã {code} của Ông/Bà. Ông/Bà vui lòng kiểm tra lại mã "
-            "(dạng PA-2026-000123). Phản ánh chỉ tra cứu được từ tài khoản đã gửi."
+            "(dạng PA-2026-000123). Phản ánh chỉ tra cứu được từ tài khoản đã gửi, hoặc kèm "
+            "mã bảo mật được cấp khi gửi: /tracuu MÃ-PHẢN-ÁNH MÃ-BẢO-MẬT."
         ),
         "ask.code": "Ông/Bà vui lòng gõ /tracuu kèm mã phản ánh, ví dụ: /tracuu PA-2026-000123.",
         "my_tickets": "Các phản ánh Ông/Bà đã gửi:",
@@ -325,9 +331,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "question.already": (
             "This question was already sent to staff. Send /tracuu to see its status."
         ),
+        "passcode": (
+            "🔑 Passcode: {passcode}. To follow it from another phone or browser, send "
+            "/tracuu {code} {passcode} (or add the phone number you left). "
+            "Do not share the passcode with anyone."
+        ),
         "not_found": (
             "No feedback with code {code} was found for you. Please check the code (like "
-            "PA-2026-000123). Feedback can only be tracked from the account that sent it."
+            "PA-2026-000123). Feedback can only be tracked from the account that sent it, or "
+            "with the passcode given when it was sent: /tracuu CODE PASSCODE."
         ),
         "ask.code": "Please send /tracuu followed by the code, e.g. /tracuu PA-2026-000123.",
         "my_tickets": "The feedback you have sent:",

@@ -1,14 +1,17 @@
 """Citizens follow their feedback by code: status, history and the office's answer.
 
-Only the contact who filed a ticket sees it. Anyone else gets exactly the "not found" reply a
-nonexistent code gets, so codes cannot be used to learn about other people's feedback.
+Only the contact who filed a ticket sees it, or a chat that gives the code together with the
+passcode handed out at filing (or the phone number left with it; `bot.feedback.passcode`).
+Anyone else gets exactly the "not found" reply a nonexistent code gets, so codes cannot be used
+to learn about other people's feedback.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.feedback.codes import find_code
+from bot.feedback import passcode
+from bot.feedback.codes import find_code, without_codes
 from bot.feedback.followups import PREFIX, add_info_button, ask
 from bot.feedback.models import Ticket
 from bot.feedback.offers import TRACK, start_button, track_button
@@ -28,6 +31,15 @@ def own_ticket(turn: Turn, code: str) -> Ticket | None:
     return turn.session.scalars(
         select(Ticket).where(Ticket.code == code, Ticket.contact_id == turn.contact.id)
     ).one_or_none()
+
+
+def proven_ticket(turn: Turn, code: str, text: str) -> Ticket | None:
+    """The ticket with `code` for a chat that is not its filer's, if `text` proves it."""
+    ticket = turn.session.scalars(select(Ticket).where(Ticket.code == code)).one_or_none()
+    if ticket is None:
+        return None
+    rest = without_codes(text)
+    return ticket if passcode.proves(code, ticket.passcode_hash, ticket.phone, rest) else None
 
 
 def status_view(turn: Turn, ticket: Ticket) -> Reply:
@@ -67,9 +79,10 @@ def status_view(turn: Turn, ticket: Ticket) -> Reply:
     return Reply("\n\n".join(parts), rows, {"ticket": ticket.code})
 
 
-def show(turn: Turn, code: str) -> list[Reply]:
-    """The status view, or "not found" (also when someone else filed it)."""
-    ticket = own_ticket(turn, code)
+def show(turn: Turn, code: str, text: str = "") -> list[Reply]:
+    """The status view, or "not found" (also when someone else filed it and `text` holds
+    neither its passcode nor its phone number)."""
+    ticket = own_ticket(turn, code) or (proven_ticket(turn, code, text) if text else None)
     if ticket is None:
         return [Reply(say(turn.kb, "not_found", turn.lang, code=code))]
     return [status_view(turn, ticket)]
@@ -97,7 +110,7 @@ def track_command(turn: Turn, arg: str) -> list[Reply]:
     """/tracuu CODE (without a code: the contact's own tickets)."""
     code = find_code(arg)
     if code is not None:
-        return show(turn, code)
+        return show(turn, code, arg)
     if arg.strip():
         return [Reply(say(turn.kb, "ask.code", turn.lang))]
     return my_tickets(turn)
@@ -117,4 +130,4 @@ def on_action(turn: Turn, arg: str) -> list[Reply]:
 def track_in_text(turn: Turn) -> list[Reply] | None:
     """A typed message containing a code: its status (None when there is no code)."""
     code = find_code(turn.inbound.text)
-    return show(turn, code) if code else None
+    return show(turn, code, turn.inbound.text) if code else None

@@ -1,4 +1,4 @@
-"""webchat: anonymous browser sessions and their conversation
+"""webchat: anonymous browser sessions and their conversation; ticket passcodes
 
 Revision ID: 0008
 Revises: 0007
@@ -20,6 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("tickets") as batch:
+        batch.add_column(sa.Column("passcode_hash", sa.String(length=64), nullable=True))
     op.create_table(
         "webchat_sessions",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -49,3 +51,5 @@ def downgrade() -> None:
     op.drop_index("ix_webchat_messages_session_id", table_name="webchat_messages")
     op.drop_table("webchat_messages")
     op.drop_table("webchat_sessions")
+    with op.batch_alter_table("tickets") as batch:
+        batch.drop_column("passcode_hash")

@@ -80,8 +80,13 @@ def webchat_settings(services: Services, **changes: Any) -> Services:
 
 
 @asynccontextmanager
-async def serve_webchat(services: Services, **changes: Any) -> AsyncIterator[WebchatUnderTest]:
-    """create_app + uvicorn on a loopback port with the web chat and an outbox dispatcher."""
+async def serve_webchat(
+    services: Services, own_workers: bool = True, **changes: Any
+) -> AsyncIterator[WebchatUnderTest]:
+    """create_app + uvicorn on a loopback port with the web chat and an outbox dispatcher.
+
+    `own_workers=False`: the door takes messages but this app's front door handles none
+    (another process's does: the test runs one)."""
     services = webchat_settings(services, **changes)
     settings = services.settings
     sock = loopback_socket()
@@ -94,7 +99,8 @@ async def serve_webchat(services: Services, **changes: Any) -> AsyncIterator[Web
     async def deliver() -> None:
         await outbox.run_forever(interval=0.1)
 
-    app = create_app(services, [channel], gateway, background=[deliver])
+    app = create_app(services, [channel], gateway if own_workers else None, [deliver])
+    gateway.running = gateway.running or not own_workers
     server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:

@@ -11,10 +11,14 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from bot.gateway.flood import MemoryFloodGate
+from bot.gateway.front import Gateway
 from bot.gateway.inbox import DONE
 from bot.models import InboxItem
+from bot.runtime import Services
+from handlers.webchat.respond import Waiters, WebAdapter
 from tests.feedback.chat import Chat, add_staff
-from tests.webchat.harness import WebchatUnderTest, ask, button, press, texts
+from tests.webchat.harness import WebchatUnderTest, ask, button, press, serve_webchat, texts
 
 STAFF = "staff-lan"
 
@@ -139,3 +143,78 @@ async def test_feedback_staff_answer_reaches_the_page_rating_and_tracking(
     async with webchat.browser() as other:  # another browser: not its ticket
         elsewhere = await ask(other, text=f"/tracuu {code}")
     assert answer not in texts(elsewhere)
+
+
+async def test_tracking_from_another_browser_needs_the_passcode_or_the_phone(
+    webchat: WebchatUnderTest,
+) -> None:
+    async with webchat.browser() as filer:
+        start = await ask(filer, text="/phananh")
+        step = await press(filer, start, "Thái độ")
+        step = await ask(filer, text="Cán bộ tiếp dân nói chuyện thiếu lịch sự với tôi hôm qua.")
+        step = await ask(filer, text="Bộ phận Một cửa xã")
+        step = await press(filer, step, "Đồng ý")
+        step = await ask(filer, text="Trần Thị Bình, 0987 654 321")
+        done = texts(await press(filer, step, "Gửi phản ánh"))
+    code = done.split("Mã phản ánh: ")[1].split()[0]
+    secret = done.split("Mã bảo mật: ")[1].split(".")[0]
+    assert len(secret) == 9
+    async with webchat.browser() as phone:  # another device: a new session
+        for attempt in (
+            f"/tracuu {code}",
+            f"/tracuu {code} ABCD-EFGH",
+            f"/tracuu {code} 0987654320",
+        ):
+            refused = texts(await ask(phone, text=attempt))
+            assert "Không tìm thấy" in refused
+            assert "Thái độ" not in refused
+        shown = texts(await ask(phone, text=f"/tracuu {code} {secret.lower().replace('-', '')}"))
+        by_phone = texts(await ask(phone, text=f"/tracuu {code} 0987 654 321"))
+    assert code in shown
+    assert "Không tìm thấy" not in shown
+    assert code in by_phone
+    assert "Không tìm thấy" not in by_phone
+
+
+async def test_an_answer_given_by_another_process_front_door_reaches_the_request(
+    services: Services,
+) -> None:
+    """The request's own front door does not run: another one (its own waiters, as in another
+    process) handles the message; the request finds the finished row in the database."""
+    async with serve_webchat(services, own_workers=False) as web:
+        elsewhere = Gateway(web.services, MemoryFloodGate(50, 10))
+        elsewhere.register(WebAdapter(web.services.engine, Waiters()))
+        other = asyncio.create_task(elsewhere.run_forever())
+        try:
+            async with web.browser() as browser:
+                answer = await ask(browser, text="lệ phí đăng ký khai sinh")
+        finally:
+            other.cancel()
+            await asyncio.gather(other, return_exceptions=True)
+            elsewhere.stop()
+    assert answer["replies"]
+    assert answer["pending"] is False
+    assert "khai sinh" in texts(answer).lower()
+
+
+async def test_a_slow_answer_is_pending_then_reaches_the_page_by_polling(
+    services: Services,
+) -> None:
+    async with (
+        serve_webchat(services, own_workers=False, webchat_wait_seconds=0.3) as web,
+        web.browser() as browser,
+    ):
+        response = await browser.post("/api/chat", json={"text": "giờ làm việc"})
+        assert response.status_code == 202
+        assert response.json()["pending"] is True
+        assert response.json()["replies"] == []
+        elsewhere = Gateway(web.services, MemoryFloodGate(50, 10))  # the workers catch up
+        elsewhere.register(WebAdapter(web.services.engine, Waiters()))
+        other = asyncio.create_task(elsewhere.run_forever())
+        try:
+            found = await _until(browser, "Bộ phận Một cửa")
+        finally:
+            other.cancel()
+            await asyncio.gather(other, return_exceptions=True)
+            elsewhere.stop()
+    assert found["role"] == "bot"

@@ -150,8 +150,14 @@
       box.appendChild(group);
     }
     el.log.appendChild(box);
-    box.scrollIntoView({ block: "nearest" });
+    reveal(box);
     return box;
+  }
+
+  /* A long answer is shown from its start (read it top-down on a phone); others at the end. */
+  function reveal(box) {
+    if (box.offsetHeight > el.log.clientHeight) el.log.scrollTop = box.offsetTop - 8;
+    else el.log.scrollTop = el.log.scrollHeight;
   }
 
   function note(text) { show({ role: "note", text: text }); }
