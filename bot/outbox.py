@@ -48,7 +48,7 @@ class OutboxMessage(Base):
         UniqueConstraint("idempotency_key"),
         Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_outbox_channel_recipient", "channel", "recipient"),
-        Index("ix_outbox_status_priority_id", "status", "priority", "id"),
+        Index("ix_outbox_chat_lane", "channel", "recipient", "status", "priority"),
         Index("ix_outbox_announcement_id_status", "announcement_id", "status"),
     )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from bot.sqlutil import rowcount
 
 BATCH = 500
 WINDOW = 2000
+CHUNK = 1000  # rows per INSERT: 12 parameters each, under both databases' limits
 
 
 class Expander:
@@ -73,6 +74,11 @@ class Expander:
         if rowcount(moved) != 1:  # another process expanded this batch first
             return 0
         inserted = _insert(session, self._rows(item, found, now)) if found else 0
+        if item.enqueued == 0 and inserted and session.get_bind().dialect.name == "postgresql":
+            # The outbox just grew by a batch the planner has never seen: without fresh
+            # statistics PostgreSQL plans the claim's NOT EXISTS as a nested loop over every
+            # pending row (seconds at 10 000 rows) until autovacuum's next analyze.
+            session.execute(text("ANALYZE outbox"))
         session.execute(
             update(Announcement)
             .where(Announcement.id == item.id)
@@ -120,10 +126,13 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
     """INSERT … ON CONFLICT (idempotency_key) DO NOTHING for many rows; how many went in."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(OutboxMessage)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(OutboxMessage.id)
-    )
-    return len(session.execute(statement).all())
+    inserted = 0
+    for start in range(0, len(rows), CHUNK):  # bound parameters per statement are limited
+        statement = (
+            insert(OutboxMessage)
+            .values(rows[start : start + CHUNK])
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(OutboxMessage.id)
+        )
+        inserted += len(session.execute(statement).all())
+    return inserted

@@ -112,14 +112,16 @@ def upgrade() -> None:
             sa.Column("priority", sa.SmallInteger(), server_default="0", nullable=False)
         )
         batch.add_column(sa.Column("announcement_id", sa.Integer(), nullable=True))
-        batch.create_index("ix_outbox_status_priority_id", ["status", "priority", "id"])
+        batch.create_index(
+            "ix_outbox_chat_lane", ["channel", "recipient", "status", "priority"]
+        )
         batch.create_index("ix_outbox_announcement_id_status", ["announcement_id", "status"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
         batch.drop_index("ix_outbox_announcement_id_status")
-        batch.drop_index("ix_outbox_status_priority_id")
+        batch.drop_index("ix_outbox_chat_lane")
         batch.drop_column("announcement_id")
         batch.drop_column("priority")
     op.drop_index("ix_announcement_events_announcement_id", "announcement_events")
