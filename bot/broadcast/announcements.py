@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.broadcast import subscribers
 from bot.broadcast.chat import UNSUBSCRIBE
 from bot.broadcast.models import (
     CANCELLED,
@@ -116,6 +117,8 @@ def confirm(session: Session, staff: Staff, item: Announcement, now: dt.datetime
         raise NotAllowedError(f"announcement {item.id} is {item.status}, not a draft")
     later = item.send_at is not None and item.send_at > now
     _move(session, item, DRAFT, SCHEDULED if later else RUNNING, now)
+    if not later:  # the figure progress is measured against, taken when sending starts
+        item.audience_size = subscribers.audience_size(session, item.topics, item.areas)
     audit(session, item, staff, "schedule" if later else "start")
     session.flush()
     return item.status
