@@ -246,3 +246,24 @@ def test_a_second_worker_skips_an_announcement_another_is_expanding(services: Se
     thread.join(timeout=10)
     assert not blocked, "the second worker waited for the first one's lock"
     assert added == [0]
+
+
+def test_rows_in_flight_together_still_reach_everyone_once_through_a_429(
+    services: Services,
+) -> None:
+    add_staff(services)
+    ids = add_subscribers(services, 100)
+    announcement_id = start_announcement(services)
+    sender = RecordingSender("console")
+    sender.failures = [DeliveryError("Too Many Requests", retry_after=1.0)]
+    clock = Clock()
+    dispatcher = Dispatcher(
+        services.sessions,
+        {"console": sender},
+        clock=clock,
+        jobs=[Expander(batch=30, window=60)],
+        concurrency=4,
+    )
+    _drain(dispatcher, clock, passes=30)
+    assert Counter(who for who, _ in sender.sent) == Counter(ids)  # each exactly once
+    assert announcement(services, announcement_id).status == DONE
