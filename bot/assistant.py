@@ -86,8 +86,6 @@ class Assistant:
             lambda turn, _arg: [Reply(say(turn.kb, "help", turn.lang))]
         )
         self.command("lienhe", "hotline")(self._contact_info)
-        self.command("dangky")(self._subscribe)
-        self.command("huydangky")(self._unsubscribe)
         self.command("ngonngu", "language")(self._language_menu)
         self.action(menu.MENU, lambda turn, _arg: [menu.main_menu(turn.kb, turn.lang)])
         self.action(menu.GROUP, lambda turn, arg: [menu.group_menu(turn.kb, arg, turn.lang)])
@@ -235,16 +233,6 @@ class Assistant:
             if entry is not None:
                 replies.append(menu.entry_reply(self.kb, entry, turn.lang, "0"))
         return replies or [Reply(say(self.kb, "staff", turn.lang))]
-
-    def _subscribe(self, turn: Turn, _arg: str) -> list[Reply]:
-        key = "subscribed.already" if turn.contact.subscribed else "subscribed"
-        turn.contact.subscribed = True
-        return [Reply(say(self.kb, key, turn.lang))]
-
-    def _unsubscribe(self, turn: Turn, _arg: str) -> list[Reply]:
-        key = "unsubscribed" if turn.contact.subscribed else "unsubscribed.already"
-        turn.contact.subscribed = False
-        return [Reply(say(self.kb, key, turn.lang))]
 
     def _language_menu(self, turn: Turn, _arg: str) -> list[Reply]:
         buttons = tuple(

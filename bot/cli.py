@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.broadcast.cli import register as register_broadcast
 from bot.cli_feedback import register as register_feedback
 from bot.config import Settings
 from bot.logsafety import configure_logging
@@ -229,6 +230,7 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=2000)
     bench.set_defaults(run=_bench)
     register_feedback(sub)
+    register_broadcast(sub)
     return root
 
 

@@ -82,6 +82,7 @@ class Dispatcher:
         rate: SendRate | None = None,
         wall: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        concurrency: int = 1,
     ) -> None:
         self.sessions = sessions
         self.senders = dict(senders)
@@ -91,6 +92,7 @@ class Dispatcher:
         self.jobs = list(jobs)
         self.rate: SendRate = rate or MemoryRate()
         self.wall, self.sleep = wall, sleep
+        self.concurrency = max(concurrency, 1)  # rows of one claim in flight at once
         self._paused_until: dict[str, dt.datetime] = {}  # channel -> after a 429
 
     # -- claiming --------------------------------------------------------------------------
@@ -142,18 +144,23 @@ class Dispatcher:
 
     # -- sending ---------------------------------------------------------------------------
     async def _deliver_channel(self, channel: str, rows: list[Claimed]) -> int:
+        """Send a claim's rows, `concurrency` at a time (a claim holds one row per chat, so
+        rows sent together never reorder one citizen's messages)."""
         sender = self.senders[channel]
         lease = Lease(rows[0].token, rows[0].lease_until)
         sent = 0
-        for index, row in enumerate(rows):
-            outcome = await self._deliver_row(sender, row, lease)
-            if outcome is Outcome.SENT:
-                sent += 1
-            elif outcome in (Outcome.PAUSE, Outcome.LOST):
-                # A paused row has its own retry time; a lost one was not sent and goes back too
-                # (release only touches rows still carrying our claim token).
-                rest = rows[index + 1 :] if outcome is Outcome.PAUSE else rows[index:]
-                await asyncio.to_thread(outbox_rows.release, self.sessions, rest)
+        for start in range(0, len(rows), self.concurrency):
+            window = rows[start : start + self.concurrency]
+            outcomes = await asyncio.gather(
+                *(self._deliver_row(sender, row, lease) for row in window)
+            )
+            sent += sum(1 for outcome in outcomes if outcome is Outcome.SENT)
+            if any(o in (Outcome.PAUSE, Outcome.LOST) for o in outcomes):
+                # A paused row has its own retry time; a lost one was not sent and goes back
+                # too (release only touches rows still carrying our claim token).
+                lost = [r for r, o in zip(window, outcomes, strict=True) if o is Outcome.LOST]
+                rest = rows[start + len(window) :]
+                await asyncio.to_thread(outbox_rows.release, self.sessions, lost + rest)
                 break
         return sent
 

@@ -11,7 +11,16 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.messages import Button, Reply
@@ -20,6 +29,9 @@ from bot.sqlutil import insert_unless_exists
 
 PENDING, SENT, FAILED, BLOCKED = "pending", "sent", "failed", "blocked"
 HELD = "held"  # the platform refuses it for now (outside Zalo's window): kept, never dropped
+CANCELLED = "cancelled"  # an announcement cancelled before this recipient's turn
+# The priority lane: claimed first whatever is queued (ticket answers, status changes, cards).
+URGENT, BULK = 0, 1  # BULK: announcement rows
 
 
 class OutboxMessage(Base):
@@ -36,6 +48,8 @@ class OutboxMessage(Base):
         UniqueConstraint("idempotency_key"),
         Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_outbox_channel_recipient", "channel", "recipient"),
+        Index("ix_outbox_chat_lane", "channel", "recipient", "status", "priority"),
+        Index("ix_outbox_announcement_id_status", "announcement_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +68,9 @@ class OutboxMessage(Base):
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column()
+    # URGENT rows are claimed before BULK ones; an announcement's rows carry its id.
+    priority: Mapped[int] = mapped_column(SmallInteger, default=URGENT, server_default="0")
+    announcement_id: Mapped[int | None] = mapped_column(Integer)
 
 
 def dump_replies(replies: list[Reply]) -> list[dict[str, Any]]:
@@ -89,6 +106,7 @@ def enqueue(
     key: str | None = None,
     contact_id: int | None = None,
     not_before: dt.datetime | None = None,
+    priority: int = URGENT,
 ) -> bool:
     """Add replies for `recipient` to the outbox in the caller's transaction (flushes only).
 
@@ -111,5 +129,6 @@ def enqueue(
         "idempotency_key": key,
         "contact_id": contact_id,
         "created_at": utcnow(),
+        "priority": priority,
     }
     return insert_unless_exists(session, OutboxMessage, values, ["idempotency_key"])

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from bot.delivery import DeliveryError
 from bot.messages import Reply
 from bot.models import Contact
-from bot.outbox import BLOCKED, PENDING, SENT, OutboxMessage, load_replies
+from bot.outbox import BLOCKED, PENDING, SENT, URGENT, OutboxMessage, load_replies
 from bot.sqlutil import rowcount
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,13 @@ class Claimed:
     parts_sent: int = 0
 
 
-def _due(channels: Sequence[str], now: dt.datetime, batch: int) -> Select[int]:
+CHAT_GAP = dt.timedelta(seconds=1)  # Telegram: about one message a second to one chat
+
+
+def _due(channels: Sequence[str], now: dt.datetime, batch: int) -> Select[int, str, str]:
+    """Due rows, the priority lane first. A row waits for earlier rows of its recipient in its
+    own lane or a more urgent one (so a ticket answer never waits behind an announcement);
+    an announcement row also waits until its chat has had a second's rest."""
     earlier = aliased(OutboxMessage)
     head_of_queue = (
         ~select(earlier.id)
@@ -43,23 +49,47 @@ def _due(channels: Sequence[str], now: dt.datetime, batch: int) -> Select[int]:
             earlier.channel == OutboxMessage.channel,
             earlier.recipient == OutboxMessage.recipient,
             earlier.status == PENDING,
+            earlier.priority <= OutboxMessage.priority,
             earlier.id < OutboxMessage.id,
         )
         .exists()
     )
+    recent = aliased(OutboxMessage)
+    chat_rested = (OutboxMessage.priority == URGENT) | ~(
+        select(recent.id)
+        .where(
+            recent.channel == OutboxMessage.channel,
+            recent.recipient == OutboxMessage.recipient,
+            recent.sent_at > now - CHAT_GAP,
+        )
+        .exists()
+    )
     return (
-        select(OutboxMessage.id)
+        select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.recipient)
         .where(
             OutboxMessage.status == PENDING,
             OutboxMessage.channel.in_(channels),
             OutboxMessage.next_attempt_at <= now,
             (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),
             head_of_queue,
+            chat_rested,
         )
-        .order_by(OutboxMessage.id)
+        .order_by(OutboxMessage.priority, OutboxMessage.id)
         .limit(batch)
         .with_for_update(skip_locked=True, of=OutboxMessage)  # not rendered on SQLite
     )
+
+
+def _one_per_chat(found: Sequence[tuple[int, str, str]]) -> list[int]:
+    """The first due row of each chat (an urgent row and an announcement row of one chat may
+    both head their lanes: the urgent one goes now, the other on a later pass)."""
+    seen: set[tuple[str, str]] = set()
+    ids = []
+    for row_id, channel, recipient in found:
+        if (channel, recipient) not in seen:
+            seen.add((channel, recipient))
+            ids.append(row_id)
+    return ids
 
 
 def claim(
@@ -72,7 +102,8 @@ def claim(
     """Lease up to `batch` due rows (heads of their recipient's queue) and commit the lease."""
     lease_until, token = now + lease, uuid.uuid4().hex
     with sessions.begin() as session:
-        ids = list(session.scalars(_due(channels, now, batch)))
+        found = [(r[0], r[1], r[2]) for r in session.execute(_due(channels, now, batch))]
+        ids = _one_per_chat(found)
         if not ids:
             return []
         # The conditions are repeated so the UPDATE itself decides on SQLite, where the
@@ -89,7 +120,7 @@ def claim(
         rows = session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token)
-            .order_by(OutboxMessage.id)
+            .order_by(OutboxMessage.priority, OutboxMessage.id)
         ).all()
         return [
             Claimed(

@@ -6,6 +6,7 @@ module imports them all. (Kept out of bot/models.py to avoid circular imports.)
 
 from __future__ import annotations
 
+import bot.broadcast.models
 import bot.choices
 import bot.desk.models
 import bot.feedback.models

@@ -108,7 +108,10 @@ def make_dispatcher(
     if shared is None:
         redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
         shared = build_shared(sessions.kw["bind"], redis_url)
-    jobs: list[Job] = [once_per_period(PruneSharedState())]
+    from bot.broadcast.expander import Expander
+
+    # Announcements become outbox rows batch by batch, every pass (cheap when none runs).
+    jobs: list[Job] = [once_per_period(PruneSharedState()), Expander()]
     if settings.staff_chat_id is not None:
         jobs.append(once_per_period(DailyDigest(settings.staff_chat_id, config.digest_hour)))
     return Dispatcher(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.broadcast.report import HEADERS, TITLE, communication_rows
 from bot.feedback.config import REPORTED_CATEGORIES
 from bot.feedback.duedates import is_overdue, past_due
 from bot.feedback.models import STATUSES, Staff, Ticket
@@ -111,6 +112,7 @@ def build_report(session: Session, start: dt.date, end: dt.date, today: dt.date)
             _overdue(session, tickets, overdue, today),
             _satisfaction(ratings),
             _unanswered(session, first, after),
+            _communication(session, start, end, first, after),
             _items(session, tickets, today),
         ],
     )
@@ -209,6 +211,15 @@ def _unanswered(session: Session, first: dt.datetime, after: dt.datetime) -> Tab
             groups.setdefault(key, []).append(question)
     ranked = sorted(groups.values(), key=lambda g: (-len(g), g[0].text))[:TOP_QUESTIONS]
     table.rows = [[g[0].text, len(g), sum(1 for q in g if q.forwarded)] for g in ranked]
+    return table
+
+
+def _communication(
+    session: Session, start: dt.date, end: dt.date, first: dt.datetime, after: dt.datetime
+) -> Table:
+    """Announcements, people reached and (un)subscriptions by month (bot/broadcast/report.py)."""
+    table = Table(TITLE, list(HEADERS))
+    table.rows = [list(row) for row in communication_rows(session, start, end, first, after)]
     return table
 
 

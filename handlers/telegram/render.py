@@ -21,6 +21,9 @@ SEPARATORS = ("\n\n", "\n", " ")  # paragraph, line, word: the cleanest cut firs
 # pressing one of them redraws that menu in place instead of sending a new message.
 NAVIGATION = frozenset({menu.MENU, menu.GROUP, menu.ENTRY})
 REDRAWS = frozenset({menu.MENU, menu.GROUP})
+# The subscription screen and an announcement's status card are redrawn in place too: a topic
+# ticked, a "🔄 Cập nhật" pressed edit the message they are on. (Not `bcm:x`, which answers.)
+SCREENS = {"bsub:": frozenset({"bsub", "bcu"}), "bcm:p:": frozenset({"bcm"})}
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ def render_all(replies: Iterable[Reply], limit: int = MAX_TEXT) -> list[Outgoing
 def redraws_in_place(pressed: str, payloads_on_message: Iterable[str]) -> bool:
     """Whether pressing `pressed` on a message with these buttons should redraw that message."""
     kinds = {payload.partition(":")[0] for payload in payloads_on_message}
+    for prefix, allowed in SCREENS.items():
+        if pressed.startswith(prefix):
+            return bool(kinds) and kinds <= allowed
     return pressed.partition(":")[0] in REDRAWS and bool(kinds) and kinds <= NAVIGATION
 
 

@@ -75,7 +75,27 @@ def _thresholds(answer: str, suggest: str | None = None) -> list[Break]:
     return [Break(label, path, tuple(pairs[path]), MATCHER_TESTS) for path in THRESHOLDS]
 
 
+BROADCAST_TESTS = ("tests/broadcast/test_delivery.py",)
+
+
 BREAKS: list[Break | list[Break]] = [
+    Break(
+        "broadcast: no priority lane (announcement rows claimed in id order with the rest)",
+        "bot/outbox_rows.py",
+        (
+            (
+                ".order_by(OutboxMessage.priority, OutboxMessage.id)\n        .limit(batch)",
+                ".order_by(OutboxMessage.id)\n        .limit(batch)",
+            ),
+        ),
+        BROADCAST_TESTS,
+    ),
+    Break(
+        "broadcast: expander takes the announcement FOR UPDATE without SKIP LOCKED",
+        "bot/broadcast/expander.py",
+        (("with_for_update(skip_locked=True)", "with_for_update()"),),
+        BROADCAST_TESTS,
+    ),
     Break(
         "dispatcher: FOR UPDATE without SKIP LOCKED",
         "bot/outbox_rows.py",

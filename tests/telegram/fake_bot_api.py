@@ -49,7 +49,14 @@ FAILURES: dict[str, tuple[int, dict[str, Any]]] = {
     "403": (403, {"description": "Forbidden: bot was blocked by the user"}),
     "400": (400, {"description": "Bad Request: chat not found"}),
     "502": (502, {"description": "Bad Gateway"}),
+    # Answered only after `FakeBotApi.slow_seconds` (a client with a shorter read timeout gives
+    # up first); the message is not delivered.
+    "timeout": (504, {"description": "Gateway Timeout"}),
 }
+TOO_FAST = (
+    429,
+    {"description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}},
+)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -102,14 +109,26 @@ class _Bot:
     queue: asyncio.Queue[dict[str, Any]] | None = None
     next_message_id: int = 1000
     chats: set[int] = field(default_factory=set)  # chats the bot may write to
+    recent_sends: deque[float] = field(default_factory=deque)  # for `rate_limit`
+    last_to_chat: dict[int, float] = field(default_factory=dict)
+    chat_bursts: int = 0  # messages to one chat less than a second after the previous one
 
 
 class FakeBotApi:
     """Start with `start()` (or `with FakeBotApi() as fake:`); point PTB at `base_url`."""
 
-    def __init__(self, webhook_workers: int = 1, long_poll_cap: float = 0.5) -> None:
+    def __init__(
+        self,
+        webhook_workers: int = 1,
+        long_poll_cap: float = 0.5,
+        rate_limit: float | None = None,
+        slow_seconds: float = 2.0,
+    ) -> None:
         self.webhook_workers = webhook_workers
         self.long_poll_cap = long_poll_cap
+        # sendMessage calls a second per token over which Telegram answers 429 (None: no limit).
+        self.rate_limit = rate_limit
+        self.slow_seconds = slow_seconds
         self._bots: dict[str, _Bot] = {}
         self._lock = threading.Lock()
         self._socket = loopback_socket()
@@ -227,9 +246,13 @@ class FakeBotApi:
             failure = failures.popleft() if failures else None
             call = Call(method, params)
             bot.calls.append(call)
+        if failure is None and method == "sendMessage":
+            failure = self._over_rate(bot, call.at)
         if failure is not None:
             status, body = failure
             call.status = status
+            if status == FAILURES["timeout"][0]:
+                await asyncio.sleep(self.slow_seconds)
             return JSONResponse({"ok": False, "error_code": status, **body}, status_code=status)
         if method == "getUpdates":
             return await self._get_updates(bot, call)
@@ -246,9 +269,32 @@ class FakeBotApi:
             call.status = refused.status
             body = {"ok": False, "error_code": refused.status, "description": refused.description}
             return JSONResponse(body, status_code=refused.status)
+        if method == "sendMessage":
+            with self._lock:
+                chat = int(params["chat_id"])
+                before = bot.last_to_chat.get(chat)
+                bot.chat_bursts += before is not None and call.at - before < 1.0
+                bot.last_to_chat[chat] = call.at
         for listener in self.listeners:
             listener(token, call)
         return JSONResponse({"ok": True, "result": call.result})
+
+    def _over_rate(self, bot: _Bot, at: float) -> tuple[int, dict[str, Any]] | None:
+        """Telegram's 429 when this token sent `rate_limit` messages in the last second."""
+        if self.rate_limit is None:
+            return None
+        with self._lock:
+            while bot.recent_sends and bot.recent_sends[0] <= at - 1.0:
+                bot.recent_sends.popleft()
+            if len(bot.recent_sends) >= self.rate_limit:
+                return TOO_FAST
+            bot.recent_sends.append(at)
+        return None
+
+    def chat_bursts(self, token: str) -> int:
+        """How often one chat got two messages less than a second apart."""
+        with self._lock:
+            return self._bot(token).chat_bursts
 
     async def _get_updates(self, bot: _Bot, call: Call) -> JSONResponse:
         if bot.webhook_url is not None:

@@ -1,0 +1,327 @@
+"""An announcement to N subscribers against the fake Telegram, with a `kill -9` half-way.
+
+    .venv/bin/python bench/broadcast.py [--subscribers 100000] [--db postgresql|sqlite]
+        [--rate 25] [--limit 30] [--fast-subscribers 20000] [--fast-rate 1000] [--no-kill]
+
+Phase 1: the fake Bot API enforces `--limit` messages a second (429 beyond it); one dispatcher
+process (`--rate`, the bot's TELEGRAM_SEND_RATE) delivers; when half the subscribers have the
+message the process gets SIGKILL and a new one is started. Prints the achieved rate (as a share
+of `--rate` and of `--limit`), 429s, duplicates and losses (from the fake's own record of what
+it accepted), and each process's peak memory. Phase 2: the same at `--fast-rate` with no
+platform limit, to show the sender is not the bottleneck. Prints figures; not a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+FIRST_CHAT = 10**9
+GAP = 2.0
+CONCURRENCY = [1]  # rows in flight per dispatcher (the product default is 1)
+
+
+@contextmanager
+def database(kind: str, postgres_url: str) -> Iterator[str]:
+    from bot.db import temporary_postgres, upgrade
+
+    if kind == "postgresql":
+        with temporary_postgres(postgres_url, "cchc_bcast") as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.db"
+        upgrade(url)
+        yield url
+
+
+def seed(url: str, subscribers: int) -> int:
+    """`subscribers` Telegram contacts who subscribed, a staff member, a running announcement."""
+    from sqlalchemy import insert
+
+    from bot.broadcast import announcements
+    from bot.db import make_engine, make_sessions
+    from bot.feedback.models import Staff
+    from bot.models import Contact, utcnow
+
+    engine = make_engine(url)
+    sessions = make_sessions(engine)
+    now = utcnow()
+    with sessions.begin() as session:
+        for start in range(0, subscribers, 5000):
+            rows = [
+                {
+                    "channel": "telegram",
+                    "external_id": str(FIRST_CHAT + n),
+                    "language": "vi",
+                    "language_chosen": False,
+                    "subscribed": True,
+                    "blocked": False,
+                    "created_at": now,
+                    "last_seen_at": now,
+                }
+                for n in range(start, min(start + 5000, subscribers))
+            ]
+            session.execute(insert(Contact), rows)
+        session.add(Staff(channel="telegram", external_id="1", name="Bench", role="staff"))
+    with sessions.begin() as session:
+        staff = announcements.staff_for(session, "telegram", "1")
+        item = announcements.create(
+            session,
+            staff,
+            announcements.Draft(text="Thông báo thử nghiệm: lịch làm việc Bộ phận Một cửa."),
+        )
+        announcements.confirm(session, staff, item, utcnow())
+        announcement_id = item.id
+    engine.dispose()
+    return announcement_id
+
+
+def status(url: str, announcement_id: int) -> str:
+    from bot.broadcast.models import Announcement
+    from bot.db import make_engine, make_sessions
+
+    engine = make_engine(url)
+    try:
+        with make_sessions(engine)() as session:
+            item = session.get(Announcement, announcement_id)
+            return item.status if item else "missing"
+    finally:
+        engine.dispose()
+
+
+# -- the dispatcher process ----------------------------------------------------------------
+def worker(
+    url: str, base_url: str, token: str, rate: float, announcement_id: int, concurrency: int
+) -> None:
+    """One dispatcher until the announcement is done; prints its peak memory as JSON."""
+    from telegram import Bot
+
+    from bot.broadcast.expander import Expander
+    from bot.broadcast.models import Announcement
+    from bot.db import make_engine, make_sessions
+    from bot.dispatcher import Dispatcher
+    from bot.shared.memory import MemoryRate
+    from handlers.telegram.request import JsonRequest
+    from handlers.telegram.sender import TelegramSender
+
+    sessions = make_sessions(make_engine(url))
+
+    def done() -> bool:
+        with sessions() as session:
+            item = session.get(Announcement, announcement_id)
+            return item is not None and item.status == "done"
+
+    async def run() -> None:
+        request = JsonRequest(connection_pool_size=8)
+        async with Bot(token, base_url=base_url, request=request) as api:
+            dispatcher = Dispatcher(
+                sessions,
+                {"telegram": TelegramSender(api, rate)},
+                jobs=[Expander()],
+                rate=MemoryRate(),
+                concurrency=concurrency,
+            )
+            checked = time.monotonic()
+            while True:
+                sent = await dispatcher.run_once()
+                if time.monotonic() - checked > 1.0:
+                    checked = time.monotonic()
+                    if await asyncio.to_thread(done):
+                        return
+                if not sent:
+                    await asyncio.sleep(0.05)
+
+    asyncio.run(run())
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime
+    report = {"peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "cpu_seconds": round(cpu, 2)}
+    print(json.dumps(report), flush=True)
+
+
+def _spawn(url: str, base_url: str, token: str, rate: float, announcement_id: int) -> Any:
+    command = [sys.executable, __file__, "--worker", url, base_url, token, str(rate)]
+    command += [str(announcement_id), str(CONCURRENCY[0])]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "ERROR"}
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
+    )
+
+
+def _high_water_mib(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+# -- one phase -------------------------------------------------------------------------------
+def phase(
+    kind: str, postgres_url: str, subscribers: int, rate: float, limit: float | None, kill: bool
+) -> dict[str, Any]:
+    from tests.telegram.fake_bot_api import FakeBotApi
+
+    token = f"{FIRST_CHAT + 7}:AAbench{os.getpid()}"
+    accepted: list[tuple[float, int]] = []
+    lock = threading.Lock()
+
+    def record(_token: str, call: Any) -> None:
+        if call.method == "sendMessage":
+            with lock:
+                accepted.append((call.at, int(call.params["chat_id"])))
+
+    with FakeBotApi(rate_limit=limit) as fake, database(kind, postgres_url) as url:
+        fake.listeners.append(record)
+        for n in range(subscribers):
+            fake.add_chat(token, FIRST_CHAT + n)
+        announcement_id = seed(url, subscribers)
+        started = time.monotonic()
+        process = _spawn(url, fake.base_url, token, rate, announcement_id)
+        peaks: list[float | None] = []
+        killed_at: float | None = None
+        deadline = started + subscribers / max(min(rate, limit or rate), 1) * 3 + 120
+        while True:
+            time.sleep(0.2)
+            with lock:
+                count = len(accepted)
+            if kill and killed_at is None and count >= subscribers // 2:
+                peaks.append(_high_water_mib(process.pid))
+                os.kill(process.pid, signal.SIGKILL)  # no cleanup, no commit: kill -9
+                process.wait()
+                killed_at = time.monotonic()
+                process = _spawn(url, fake.base_url, token, rate, announcement_id)
+            if process.poll() is not None:
+                break
+            if time.monotonic() > deadline:
+                process.kill()
+                break
+        out = process.stdout.read() if process.stdout else ""
+        cpu: float | None = None
+        try:
+            last = json.loads(out.strip().splitlines()[-1])
+            peaks.append(last["peak_rss_mib"])
+            cpu = last["cpu_seconds"]
+        except (IndexError, ValueError, KeyError):
+            peaks.append(None)
+        final = status(url, announcement_id)
+        too_fast = sum(1 for c in fake.calls(token, "sendMessage") if c.status == 429)
+        bursts = fake.chat_bursts(token)
+
+    times = [at for at, _ in accepted]
+    received = Counter(chat for _, chat in accepted)
+    span = (max(times) - min(times)) if len(times) > 1 else 0.0
+    figures: dict[str, Any] = {
+        "database": kind,
+        "subscribers": subscribers,
+        "configured_rate": rate,
+        "platform_limit": limit,
+        "status": final,
+        "delivered": len(received),
+        "duplicates": sum(n - 1 for n in received.values()),
+        "lost": subscribers - len(received),
+        "rate_overall": round(len(times) / span, 2) if span else None,
+        "platform_429s": too_fast,
+        "chat_bursts_under_1s": bursts,
+        "peak_rss_mib_per_process": peaks,
+        "killed": killed_at is not None,
+        "rows_in_flight": CONCURRENCY[0],
+        # The last process's CPU per message it sent: the capacity figure on a busy machine.
+        "bot_cpu_ms_per_message_last_process": _cpu_per_message(cpu, accepted, killed_at),
+        "wall_seconds": round(time.monotonic() - started, 1),
+    }
+    figures.update(_steady(times, rate, limit))
+    return figures
+
+
+def _cpu_per_message(
+    cpu: float | None, accepted: list[tuple[float, int]], killed_at: float | None
+) -> float | None:
+    sent = sum(1 for at, _ in accepted if killed_at is None or at >= killed_at)
+    return round(cpu * 1000 / sent, 2) if cpu is not None and sent else None
+
+
+def _steady(times: list[float], rate: float, limit: float | None) -> dict[str, Any]:
+    """The rate while messages were flowing: stretches split at every pause over 2 s (the
+    restart after the kill, the dead process's leases running out) are measured on their own."""
+    if len(times) < 2:
+        return {}
+    times = sorted(times)
+    parts, current = [], [times[0]]
+    for at in times[1:]:
+        if at - current[-1] > GAP:
+            parts.append(current)
+            current = []
+        current.append(at)
+    parts.append(current)
+    parts = [p for p in parts if len(p) > 1]
+    sent = sum(len(p) - 1 for p in parts)
+    seconds = sum(p[-1] - p[0] for p in parts)
+    steady = sent / seconds if seconds else 0.0
+    result: dict[str, Any] = {
+        "rate_steady": round(steady, 2),
+        "share_of_configured": round(steady / rate, 3),
+        "pauses_over_2s": len(parts) - 1,
+    }
+    if limit:
+        result["share_of_platform_limit"] = round(steady / limit, 3)
+    return result
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        url, base_url, token, rate, announcement_id, concurrency = sys.argv[2:8]
+        worker(url, base_url, token, float(rate), int(announcement_id), int(concurrency))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--rate", type=float, default=25.0, help="the bot's send rate")
+    parser.add_argument("--limit", type=float, default=30.0, help="the fake platform's limit")
+    parser.add_argument("--fast-subscribers", type=int, default=20_000)
+    parser.add_argument("--fast-rate", type=float, default=1000.0)
+    parser.add_argument("--no-kill", action="store_true")
+    parser.add_argument(
+        "--fast-concurrency", type=int, default=8, help="rows in flight in the fast phase"
+    )
+    parser.add_argument("--skip-fast", action="store_true")
+    parser.add_argument("--skip-limited", action="store_true")
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("CCHC_TEST_POSTGRES_URL") or DEFAULT_POSTGRES
+    )
+    args = parser.parse_args()
+    if not args.skip_limited:
+        limited = phase(
+            args.db, args.postgres_url, args.subscribers, args.rate, args.limit, not args.no_kill
+        )
+        print(json.dumps({"limited": limited}, ensure_ascii=False, indent=2), flush=True)
+    if not args.skip_fast:
+        CONCURRENCY[0] = args.fast_concurrency
+        fast = phase(
+            args.db, args.postgres_url, args.fast_subscribers, args.fast_rate, None, False
+        )
+        print(json.dumps({"fast": fast}, ensure_ascii=False, indent=2), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
