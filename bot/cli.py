@@ -32,7 +32,10 @@ def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
 
     kb = load(directory)
     questions = sum(len(q) for e in kb.entries.values() for q in e.questions.values())
-    print(f"OK: {len(kb.entries)} entries, {len(kb.groups)} groups, {questions} sample questions.")
+    print(
+        f"OK: {len(kb.entries)} entries, {len(kb.groups)} groups, {questions} sample questions, "
+        f"{len(kb.contests)} contest(s)."
+    )
     return 0
 
 
