@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.cli_feedback import register as register_feedback
 from bot.config import Settings
 from bot.logsafety import configure_logging
+from bot.quiz.cli import register as register_quiz
 
 log = logging.getLogger("cchc_bot")
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -212,6 +213,7 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=2000)
     bench.set_defaults(run=_bench)
     register_feedback(sub)
+    register_quiz(sub)
     return root
 
 

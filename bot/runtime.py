@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import feedback
+from bot import feedback, quiz
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.db import make_engine, make_sessions
@@ -44,6 +44,7 @@ def build(settings: Settings, matcher: Matcher | None = None) -> Services:
     sessions = make_sessions(engine)
     assistant = Assistant(matcher, sessions, dt.timedelta(minutes=settings.followup_minutes))
     feedback.install(assistant, settings)
+    quiz.install(assistant)
     redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
     shared = build_shared(engine, redis_url)
     return Services(settings, matcher, engine, sessions, assistant, shared)

@@ -10,6 +10,7 @@ import bot.choices
 import bot.feedback.models
 import bot.followup
 import bot.outbox
+import bot.quiz.models
 import bot.shared.models
 import bot.zalo_tokens  # noqa: F401
 from bot.models import Base
