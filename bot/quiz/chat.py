@@ -26,6 +26,7 @@ ACTION = menu.QUIZ
 FLOW = "quiz"
 PREDICTION_TTL = dt.timedelta(days=1)
 MAX_PREDICTION = 10_000_000
+LETTERS = "ABCD"  # knowledge.contests allows at most four options
 _NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+")  # 1200, 1.200, 1,200
 
 
@@ -191,6 +192,10 @@ def _question(
         return Reply(say(turn.kb, "over", turn.lang), (menu.home_row(turn.kb, turn.lang),))
     position = len(attempt.answers)
     left = duration(turn.kb, attempts.remaining(attempt).total_seconds(), turn.lang)
+    options = _list(question.options, turn.lang)
+    # The options are written out and the buttons carry their letters: a long option would be
+    # cut short on a phone's button, and a letter reads the same as a numbered choice on Zalo.
+    listed = "\n".join(f"{LETTERS[i]}. {option}" for i, option in enumerate(options))
     text = say(
         turn.kb,
         "question",
@@ -200,11 +205,12 @@ def _question(
         left=left,
         text=_text(question.text, turn.lang),
     )
-    rows = tuple(
-        (Button(label, f"{ACTION}:ans:{attempt.id}:{position}:{index}"),)
-        for index, label in enumerate(_list(question.options, turn.lang))
+    row = tuple(
+        Button(LETTERS[index], f"{ACTION}:ans:{attempt.id}:{position}:{index}")
+        for index in range(len(options))
     )
-    return Reply(f"{notice}\n\n{text}" if notice else text, rows)
+    body = f"{text}\n{listed}"
+    return Reply(f"{notice}\n\n{body}" if notice else body, (row,))
 
 
 def _result(turn: Turn, contest: Contest, attempt: QuizAttempt) -> list[Reply]:
@@ -248,7 +254,7 @@ def _review_line(
         n=str(n),
         mark=mark,
         text=_text(question.text, lang),
-        answer=options[question.answer],
+        answer=f"{LETTERS[question.answer]}. {options[question.answer]}",
         explanation=_text(question.explanation, lang),
         source=source_name(kb, question, lang),
     )
