@@ -15,6 +15,8 @@ from knowledge.yamlsource import line_of
 
 OFFICE_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh, no daylight saving
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
+MAX_ID = 40  # the id travels in button payloads (64 bytes on Telegram)
+MAX_PER_ATTEMPT = 99  # the question's position travels in the answer buttons
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _CONTEST_KEYS = {
@@ -122,14 +124,22 @@ class _Reader:
         self.c.entry = f"contest {contest_id or path.stem}"
         before = len(self.c.problems)
         self.c.keys(raw, _CONTEST_KEYS, _CONTEST_KEYS - _CONTEST_OPTIONAL, "contest")
-        if not isinstance(contest_id, str) or not _ID.match(contest_id):
-            self.c.problem(line_of(raw, "id"), "'id' must be lowercase a-z0-9_")
+        valid = isinstance(contest_id, str) and bool(_ID.match(contest_id))
+        if not valid or len(str(contest_id)) > MAX_ID:
+            self.c.problem(
+                line_of(raw, "id"), f"'id' must be lowercase a-z0-9_, at most {MAX_ID} long"
+            )
         title = self.c.text(raw.get("title"), line_of(raw, "title"), "title")
         rules = self.c.text(raw.get("rules"), line_of(raw, "rules"), "rules")
         opens, closes = self._moment(raw, "opens"), self._moment(raw, "closes")
         if opens and closes and closes <= opens:
             self.c.problem(line_of(raw, "closes"), "'closes' must be after 'opens'")
         per_attempt = self._count(raw, "questions_per_attempt")
+        if per_attempt > MAX_PER_ATTEMPT:
+            self.c.problem(
+                line_of(raw, "questions_per_attempt"),
+                f"'questions_per_attempt' is at most {MAX_PER_ATTEMPT}",
+            )
         attempts = self._count(raw, "attempts_allowed")
         minutes = self._count(raw, "time_limit_minutes")
         prediction: Text = {}

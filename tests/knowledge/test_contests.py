@@ -75,6 +75,7 @@ def test_a_good_file_loads(kb_dir: Path) -> None:
         (('closes: "2027-01-01 17:00"', 'closes: "2026-11-01 17:00"'), ":5: entry 'contest thu'"),
         (('opens: "2026-12-01 07:30"', 'opens: "mai"'), ":4: entry 'contest thu': 'opens'"),
         (("attempts_allowed: 1", "attempts_allowed: 0"), ":7: entry 'contest thu':"),
+        (("id: thu", "id: " + "t" * 41), ":1: entry 'contest " + "t" * 41 + "': 'id' must"),
         (("source: {entry: cchc_la_gi}", "source: {}"), ":15: entry 'contest thu, question a'"),
         (('"Vì thế."', '"Vì thế.\\nVà thế."'), ":14: entry 'contest thu, question a': 'expl"),
         (("time_limit_minutes: 5", "time_limit_minutes: 5\ncolour: red"), ":9: entry 'contest"),
