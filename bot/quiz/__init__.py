@@ -18,6 +18,6 @@ if TYPE_CHECKING:
 
 def install(assistant: Assistant) -> None:
     """Register `/thi`, the `thi:` buttons and the prediction flow on `assistant`."""
-    assistant.command("thi", "cuocthi", "quiz")(chat.command)
-    assistant.action(chat.ACTION, chat.on_action)
+    assistant.command("thi", "cuocthi", "quiz")(chat.private_only(chat.command))
+    assistant.action(chat.ACTION, chat.private_only(chat.on_action))
     assistant.flow(chat.PredictionFlow())

@@ -18,7 +18,7 @@ from bot.quiz import attempts
 from bot.quiz.models import PREDICTING, QuizAttempt
 from bot.quiz.texts import duration, office, say
 from bot.render import answer_language
-from bot.turn import Turn
+from bot.turn import Handler, Turn
 from knowledge.contests import Contest, Question
 from knowledge.schema import KnowledgeBase, Text, TextList, pick
 
@@ -34,6 +34,18 @@ def open_contests(kb: KnowledgeBase) -> list[Contest]:
     """Contests open now, those closing first first."""
     now = utcnow()
     return sorted((c for c in kb.contests.values() if c.is_open(now)), key=lambda c: c.closes)
+
+
+def private_only(handler: Handler) -> Handler:
+    """`handler` in a private chat; in a group, a request to continue privately (a group's
+    members would press each other's answers, and typed text there rarely reaches the bot)."""
+
+    def guarded(turn: Turn, arg: str, /) -> list[Reply]:
+        if turn.inbound.group is not None:
+            return [Reply(say(turn.kb, "private_only", turn.lang))]
+        return handler(turn, arg)
+
+    return guarded
 
 
 def command(turn: Turn, _arg: str) -> list[Reply]:
@@ -77,6 +89,8 @@ class PredictionFlow:
     name = FLOW
 
     def on_message(self, turn: Turn, state: DialogueState) -> list[Reply] | None:
+        if turn.inbound.group is not None:
+            return None  # the prediction is typed in the private chat
         attempt_id = int(state.data.get("attempt", 0))
         found = _NUMBER.findall(turn.inbound.text)  # "khoảng 1.200 người": one number
         value = int(re.sub(r"\D", "", found[0])) if len(found) == 1 else None

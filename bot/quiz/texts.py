@@ -42,6 +42,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "minutes": "{m} phút {s} giây",
         "seconds": "{s} giây",
         "kb_entry": "mục “{title}” của trợ lý ảo",
+        "private_only": (
+            "Cuộc thi được làm trong tin nhắn riêng, để mỗi người có lượt thi của mình. "
+            "Ông/Bà vui lòng nhắn riêng cho tôi (bấm vào tên tôi rồi chọn “Nhắn tin”) và gõ /thi."
+        ),
     },
     "en": {
         "btn.start": "▶️ Start",
@@ -74,6 +78,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "minutes": "{m} min {s} s",
         "seconds": "{s} s",
         "kb_entry": "the assistant's topic “{title}”",
+        "private_only": (
+            "The contest is taken in a private chat, so that each person has their own attempt. "
+            "Please message me privately (tap my name, then “Message”) and send /thi."
+        ),
     },
 }
 

@@ -168,3 +168,15 @@ def test_the_main_menu_offers_an_open_contest(services: Services, now: FrozenClo
     chat = Chat(services, "khanh")
     chat.type("/menu")
     assert "Tìm hiểu cải cách hành chính" in chat.press("🏆 Cuộc thi tìm hiểu CCHC")
+
+
+def test_in_a_group_the_contest_is_offered_in_private(
+    services: Services, now: FrozenClock
+) -> None:
+    asked = Inbound(channel="telegram", user_id="7", command="thi", group="-100123")
+    [reply] = services.assistant.handle(asked)
+    assert "Cuộc thi được làm trong tin nhắn riêng" in reply.text
+    start = "thi:go:tim_hieu_cchc:-"
+    pressed = Inbound(channel="telegram", user_id="7", payload=start, group="-1")
+    assert "tin nhắn riêng" in services.assistant.handle(pressed)[0].text
+    assert attempts_of(services) == []
