@@ -62,7 +62,7 @@ def result_tables(results: Results) -> list[Table]:
             s.attempt,
             s.correct,
             s.total,
-            round(s.seconds),
+            round(s.seconds, 1),
             s.prediction,
             s.gap,
         ]
