@@ -42,7 +42,22 @@ def used(session: Session, contest: Contest, contact_id: int) -> int:
 
 def unfinished(session: Session, contest: Contest, contact_id: int) -> QuizAttempt | None:
     """The contact's attempt still being answered (time-up ones are closed on the way)."""
-    attempt = session.scalars(
+    attempt = _active(session, contest, contact_id)
+    if attempt is not None and close_if_late(session, contest, attempt):
+        return None
+    return attempt
+
+
+def ran_out(session: Session, contest: Contest, contact_id: int) -> QuizAttempt | None:
+    """The contact's attempt whose time ran out while they were away, closed now."""
+    attempt = _active(session, contest, contact_id)
+    if attempt is not None and close_if_late(session, contest, attempt):
+        return attempt
+    return None
+
+
+def _active(session: Session, contest: Contest, contact_id: int) -> QuizAttempt | None:
+    return session.scalars(
         select(QuizAttempt)
         .where(
             QuizAttempt.contest_id == contest.id,
@@ -53,9 +68,6 @@ def unfinished(session: Session, contest: Contest, contact_id: int) -> QuizAttem
         .limit(1)
         .with_for_update()
     ).first()
-    if attempt is not None and close_if_late(session, contest, attempt):
-        return None
-    return attempt
 
 
 def locked(session: Session, attempt_id: int) -> QuizAttempt | None:

@@ -105,6 +105,8 @@ def _intro(turn: Turn, contest: Contest) -> list[Reply]:
     kb, lang = turn.kb, turn.lang
     if not contest.is_open(utcnow()):
         return [_closed(turn, contest)]
+    if (late := attempts.ran_out(turn.session, contest, turn.contact.id)) is not None:
+        return _after_questions(turn, contest, late, _late_notice(turn, contest, "ran_out"))
     used = attempts.used(turn.session, contest, turn.contact.id)
     text = say(
         kb,
@@ -164,11 +166,13 @@ def _answer(turn: Turn, attempt_id: int, position: int, option: int) -> list[Rep
         return [_question(turn, contest, attempt, say(turn.kb, "stale", turn.lang))]
     if outcome.kind == "over":
         return [Reply(say(turn.kb, "over", turn.lang), (menu.home_row(turn.kb, turn.lang),))]
-    notice = None
-    if outcome.kind == "late":
-        minutes = str(int(contest.time_limit.total_seconds() // 60))
-        notice = say(turn.kb, "late", turn.lang, minutes=minutes)
+    notice = _late_notice(turn, contest) if outcome.kind == "late" else None
     return _after_questions(turn, contest, attempt, notice)
+
+
+def _late_notice(turn: Turn, contest: Contest, key: str = "late") -> str:
+    minutes = str(int(contest.time_limit.total_seconds() // 60))
+    return say(turn.kb, key, turn.lang, minutes=minutes)
 
 
 def _after_questions(

@@ -30,6 +30,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "question": "Câu {n}/{total} (còn {left}):\n{text}",
         "stale": "Câu đó đã được trả lời. Mời Ông/Bà trả lời câu đang chờ.",
         "late": "⏰ Đã hết {minutes} phút làm bài; câu trả lời vừa gửi không được tính.",
+        "ran_out": (
+            "⏰ Lượt thi trước của Ông/Bà đã hết {minutes} phút làm bài; "
+            "các câu trả lời trong thời gian làm bài được tính."
+        ),
         "over": "Lượt thi này đã kết thúc.",
         "unknown": "Không tìm thấy lượt thi này.",
         "prediction.retry": "Xin Ông/Bà gõ một con số, ví dụ 250, hoặc bấm “Bỏ qua”.",
@@ -66,6 +70,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "question": "Question {n}/{total} ({left} left):\n{text}",
         "stale": "That question is already answered. Please answer the current one.",
         "late": "⏰ The {minutes} minutes are over; the answer you just sent does not count.",
+        "ran_out": (
+            "⏰ The {minutes} minutes of your last attempt are over; "
+            "the answers given in time count."
+        ),
         "over": "This attempt is over.",
         "unknown": "This attempt was not found.",
         "prediction.retry": "Please type a number, for example 250, or press “Skip”.",

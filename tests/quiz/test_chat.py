@@ -92,6 +92,22 @@ def test_a_late_answer_is_not_counted(services: Services, now: FrozenClock) -> N
     assert shown.count("⏭️") == 8  # the unanswered questions are shown with their answers
 
 
+def test_coming_back_after_the_time_ran_out_shows_the_result(
+    services: Services, now: FrozenClock
+) -> None:
+    chat = Chat(services, "duong")
+    chat.type("/thi")
+    chat.press("Bỏ qua")
+    press(chat, right=True)
+    now.advance(dt.timedelta(hours=2))
+    shown = chat.type("/thi")
+    assert "Lượt thi trước của Ông/Bà đã hết 15 phút làm bài" in shown
+    assert "bao nhiêu người tham gia" in shown
+    shown = chat.press("Bỏ qua")
+    assert "Kết quả lượt 1: 1/10 câu đúng, thời gian 15 phút 00 giây." in shown
+    assert "Ông/Bà còn 1 lượt thi." in shown
+
+
 def test_an_answer_just_in_time_counts(services: Services, now: FrozenClock) -> None:
     chat = Chat(services, "dung")
     chat.type("/thi")
