@@ -15,6 +15,7 @@ from bot.broadcast.cli import register as register_broadcast
 from bot.cli_feedback import register as register_feedback
 from bot.config import Settings
 from bot.logsafety import configure_logging
+from bot.quiz.cli import register as register_quiz
 
 log = logging.getLogger("cchc_bot")
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -34,7 +35,10 @@ def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
 
     kb = load(directory)
     questions = sum(len(q) for e in kb.entries.values() for q in e.questions.values())
-    print(f"OK: {len(kb.entries)} entries, {len(kb.groups)} groups, {questions} sample questions.")
+    print(
+        f"OK: {len(kb.entries)} entries, {len(kb.groups)} groups, {questions} sample questions, "
+        f"{len(kb.contests)} contest(s)."
+    )
     return 0
 
 
@@ -231,6 +235,7 @@ def parser() -> argparse.ArgumentParser:
     bench.set_defaults(run=_bench)
     register_feedback(sub)
     register_broadcast(sub)
+    register_quiz(sub)
     return root
 
 

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.feedback.models import Staff
+from bot.feedback.reports import Table
 
 
 @contextmanager
-def _session(settings: Settings) -> Iterator[Session]:
+def session_for(settings: Settings) -> Iterator[Session]:
     """One transaction on the configured database (committed on success)."""
     from bot.db import make_engine, make_sessions
 
@@ -28,6 +29,9 @@ def _session(settings: Settings) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+_session = session_for
 
 
 def _date(value: str) -> dt.date:
@@ -218,6 +222,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     with _session(settings) as session:
         report = build_report(session, start, end, local_date(utcnow()))
+        report.tables.append(_contests_section(session, settings, start, end))
     if fmt == "xlsx":
         out = args.out or Path(f"bao-cao-phan-anh-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
         write_xlsx(report, out)
@@ -230,6 +235,14 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     else:
         write_csv(report, sys.stdout)
     return 0
+
+
+def _contests_section(session: Session, settings: Settings, start: dt.date, end: dt.date) -> Table:
+    """The communication part: contests held in the period and their participants."""
+    from bot.quiz.tables import contests_section
+    from knowledge.loader import load
+
+    return contests_section(session, load(settings.kb_dir).contests, start, end)
 
 
 # -- outbox ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ FORWARD = "fwd"
 NONE_OF_THESE = "none"
 LANGUAGE = "lang"
 DETAIL = "det"
+QUIZ = "thi"  # knowledge contests (bot/quiz): thi:list, thi:open:<id> …
 CHOICE = "num"  # a typed number matching no button shown: num:<typed>:<buttons shown>
 MAX_CHOICES = 99
 
@@ -38,6 +39,8 @@ def main_menu(kb: KnowledgeBase, lang: str, intro: str | None = None) -> Reply:
         for group in kb.menu_groups()
     ]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+    if kb.contests:  # always, not only while one is open: the menu does not change by date
+        rows += ((Button(say(kb, "menu.quiz", lang), payload(QUIZ, "list")),),)
     return Reply(intro or say(kb, "menu.title", lang), rows)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import broadcast, feedback
+from bot import broadcast, feedback, quiz
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.db import make_engine, make_sessions
@@ -45,6 +45,7 @@ def build(settings: Settings, matcher: Matcher | None = None) -> Services:
     assistant = Assistant(matcher, sessions, dt.timedelta(minutes=settings.followup_minutes))
     feedback.install(assistant, settings)
     broadcast.install(assistant)
+    quiz.install(assistant)
     redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
     shared = build_shared(engine, redis_url)
     return Services(settings, matcher, engine, sessions, assistant, shared)

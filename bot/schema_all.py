@@ -12,6 +12,7 @@ import bot.desk.models
 import bot.feedback.models
 import bot.followup
 import bot.outbox
+import bot.quiz.models
 import bot.shared.models
 import bot.webchat.models
 import bot.zalo_tokens  # noqa: F401

@@ -53,6 +53,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu.group": "Chọn nội dung trong mục “{group}”:",
         "menu.back": "⬅️ Quay lại",
         "menu.home": "🏠 Menu chính",
+        "menu.quiz": "🏆 Cuộc thi tìm hiểu CCHC",
         "menu": "📋 Menu",
         "see_also": "Xem thêm",
         "greeting": (
@@ -67,7 +68,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "/menu – danh mục chủ đề\n/lienhe – địa chỉ và đường dây nóng\n"
             "/phananh – gửi phản ánh, kiến nghị\n/tracuu MÃ – tra cứu phản ánh\n"
             "/dangky – nhận tin cải cách hành chính\n/huydangky – ngừng nhận tin\n"
-            "/ngonngu – đổi ngôn ngữ"
+            "/thi – cuộc thi tìm hiểu cải cách hành chính\n/ngonngu – đổi ngôn ngữ"
         ),
         "subscribed": "Ông/Bà đã đăng ký nhận tin cải cách hành chính. Gõ /huydangky để ngừng nhận.",
         "subscribed.already": "Ông/Bà đã đăng ký nhận tin từ trước. Gõ /huydangky để ngừng nhận.",
@@ -186,6 +187,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu.group": "Choose a topic in “{group}”:",
         "menu.back": "⬅️ Back",
         "menu.home": "🏠 Main menu",
+        "menu.quiz": "🏆 Reform knowledge contest",
         "menu": "📋 Menu",
         "see_also": "See also",
         "greeting": (
@@ -199,7 +201,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Type your question in Vietnamese or English.\n/menu – topics\n"
             "/lienhe – address and hotlines\n/phananh – send feedback\n"
             "/tracuu CODE – track your feedback\n/dangky – receive reform news\n"
-            "/huydangky – stop news\n/ngonngu – change language"
+            "/huydangky – stop news\n/thi – reform knowledge contest\n/ngonngu – change language"
         ),
         "subscribed": "You are subscribed to administrative reform news. Send /huydangky to stop.",
         "subscribed.already": "You were already subscribed. Send /huydangky to stop.",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import normaliser
+from knowledge.contests import read_contests
 from knowledge.fields import FieldChecker, KnowledgeBaseError, Problem, display
 from knowledge.schema import (
     CATEGORIES,
@@ -106,9 +107,10 @@ class _Builder(FieldChecker):
                     Problem(file, line, entry_id, f"related id '{ref}' does not exist")
                 )
         self._duplicate_questions(entries, where)
+        contests = read_contests(self, self.directory / "contests", set(entries))
         if self.problems:
             return None, self.problems
-        kb = KnowledgeBase(entries, groups, locality, lexicon, example_locality=example)
+        kb = KnowledgeBase(entries, groups, locality, lexicon, example, contests)
         return kb, self.problems
 
     def _locality(self, path: Path) -> tuple[dict[str, dict[str, Text]], bool]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from knowledge.contests import Contest
 
 Text = dict[str, str]  # language code -> text
 TextList = dict[str, list[str]]  # language code -> items
@@ -99,6 +102,7 @@ class KnowledgeBase:
     locality: dict[str, dict[str, Text]]
     lexicon: Lexicon
     example_locality: bool = False
+    contests: dict[str, Contest] = field(default_factory=dict)  # knowledge contests, by id
 
     def menu_groups(self) -> list[Group]:
         """Groups shown in the main menu, in menu order."""

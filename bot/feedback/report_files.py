@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.feedback.reports import Cell, Percent, Report
+from bot.feedback.reports import Cell, Percent, Report, Table
 
 MAX_WIDTH = 60
 
@@ -36,10 +36,15 @@ def _text(value: Cell) -> str:
 
 def write_csv(report: Report, out: TextIO) -> None:
     """Sections: the table's title, its header row, its rows, an empty line."""
+    write_tables_csv(title(report), report.tables, out)
+
+
+def write_tables_csv(heading: str, tables: list[Table], out: TextIO) -> None:
+    """`heading`, then each table: its title, its header row, its rows, an empty line."""
     writer = csv.writer(out)
-    writer.writerow([title(report)])
+    writer.writerow([heading])
     writer.writerow([])
-    for table in report.tables:
+    for table in tables:
         writer.writerow([table.title])
         writer.writerow(table.headers)
         writer.writerows([_text(cell) for cell in row] for row in table.rows)
@@ -59,9 +64,14 @@ def _print_setup(sheet: Worksheet) -> None:
 
 def write_xlsx(report: Report, path: Path) -> None:
     """One sheet per table, bold frozen header, real dates and percentages."""
+    write_tables_xlsx(title(report), report.tables, path)
+
+
+def write_tables_xlsx(heading: str, tables: list[Table], path: Path) -> None:
+    """One sheet per table, bold frozen header, real dates and percentages."""
     book = Workbook()
     book.remove(book.worksheets[0])  # start without the default empty sheet
-    for table in report.tables:
+    for table in tables:
         sheet = book.create_sheet(table.title[:31])
         sheet.append(table.headers)
         for cell in sheet[1]:
@@ -78,5 +88,5 @@ def write_xlsx(report: Report, path: Path) -> None:
             longest = max([len(header), *(len(_text(r[index - 1])) for r in table.rows)])
             sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, MAX_WIDTH)
         _print_setup(sheet)
-    book.properties.title = title(report)
+    book.properties.title = heading
     book.save(path)

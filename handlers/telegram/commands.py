@@ -14,6 +14,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("tracuu", "Tra cứu phản ánh đã gửi bằng mã", "Track your feedback by its code"),
     ("dangky", "Đăng ký nhận tin cải cách hành chính", "Subscribe to administrative reform news"),
     ("huydangky", "Ngừng nhận tin cải cách hành chính", "Stop receiving reform news"),
+    ("thi", "Cuộc thi tìm hiểu cải cách hành chính", "Administrative reform knowledge contest"),
     ("ngonngu", "Đổi ngôn ngữ (Tiếng Việt / English)", "Change language (Tiếng Việt / English)"),
 )
 

@@ -19,7 +19,7 @@ MAX_CALLBACK_DATA = 64  # bytes
 SEPARATORS = ("\n\n", "\n", " ")  # paragraph, line, word: the cleanest cut first
 # Buttons that only move around the menu: a message carrying nothing else is a menu, and
 # pressing one of them redraws that menu in place instead of sending a new message.
-NAVIGATION = frozenset({menu.MENU, menu.GROUP, menu.ENTRY})
+NAVIGATION = frozenset({menu.MENU, menu.GROUP, menu.ENTRY, menu.QUIZ})  # the main menu's rows
 REDRAWS = frozenset({menu.MENU, menu.GROUP})
 # The subscription screen and an announcement's status card are redrawn in place too: a topic
 # ticked, a "🔄 Cập nhật" pressed edit the message they are on. (Not `bcm:x`, which answers.)

@@ -51,6 +51,7 @@ MATCHER_TESTS = (
     "tests/telegram/test_conversations.py",
 )
 STRICT_TELEGRAM_TESTS = ("tests/telegram",)
+QUIZ_TESTS = ("tests/quiz", "tests/telegram/test_quiz_e2e.py")
 THRESHOLDS = ("knowledge/matcher.py", "bot/config.py")
 
 
@@ -302,6 +303,29 @@ BREAKS: list[Break | list[Break]] = [
         "handlers/webchat/cookie.py",
         (("    if not hmac.compare_digest(signature, expected):\n        return None\n", ""),),
         ("tests/webchat",),
+    ),
+    Break(
+        "quiz: no time limit (a late answer counts)",
+        "bot/quiz/attempts.py",
+        (("if attempt.status != ACTIVE or utcnow() <= attempt.deadline_at:", "if True:"),),
+        QUIZ_TESTS,
+    ),
+    Break(
+        "quiz: attempts limit not checked",
+        "bot/quiz/attempts.py",
+        (("    if number > contest.attempts_allowed:\n", "    if False:\n"),),
+        QUIZ_TESTS,
+    ),
+    Break(
+        "quiz: tie-break ignores the prediction",
+        "bot/quiz/results.py",
+        (
+            (
+                "return (-correct, seconds, math.inf if gap is None else gap)",
+                "return (-correct, seconds, 0)",
+            ),
+        ),
+        QUIZ_TESTS,
     ),
 ]
 

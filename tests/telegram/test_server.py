@@ -59,7 +59,7 @@ async def test_startup_registers_commands_and_the_webhook(bot: BotUnderTest) -> 
     assert "language_code" not in vi.params  # Vietnamese is the default for everyone
     assert en.params["language_code"] == "en"
     names = ["start", "help", "menu", "lienhe", "phananh", "tracuu", "dangky", "huydangky"]
-    names.append("ngonngu")
+    names += ["thi", "ngonngu"]
     assert [c["command"] for c in vi.params["commands"]] == names
     assert [c["command"] for c in en.params["commands"]] == names
     descriptions = {c["command"]: c["description"] for c in vi.params["commands"]}
