@@ -14,19 +14,17 @@ from bot import menu
 from bot.callbacks import fields, number, record_id
 from bot.messages import Button, Reply
 from bot.models import DialogueState, utcnow
-from bot.quiz import attempts
+from bot.quiz import attempts, render
 from bot.quiz.models import PREDICTING, QuizAttempt
-from bot.quiz.texts import duration, office, say
-from bot.render import answer_language
+from bot.quiz.texts import office, say
 from bot.turn import Handler, Turn
-from knowledge.contests import Contest, Question
-from knowledge.schema import KnowledgeBase, Text, TextList, pick
+from knowledge.contests import Contest
+from knowledge.schema import KnowledgeBase
 
 ACTION = menu.QUIZ
 FLOW = "quiz"
 PREDICTION_TTL = dt.timedelta(days=1)
 MAX_PREDICTION = 10_000_000
-LETTERS = "ABCD"  # knowledge.contests allows at most four options
 _NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+")  # 1200, 1.200, 1,200
 
 
@@ -56,7 +54,8 @@ def command(turn: Turn, _arg: str) -> list[Reply]:
     if len(contests) == 1:
         return _intro(turn, contests[0])
     rows = tuple(
-        (Button(f"🏆 {_text(c.title, turn.lang)}", f"{ACTION}:open:{c.id}"),) for c in contests
+        (Button(f"🏆 {render.in_lang(c.title, turn.lang)}", f"{ACTION}:open:{c.id}"),)
+        for c in contests
     )
     return [Reply(say(turn.kb, "list", turn.lang), (*rows, menu.home_row(turn.kb, turn.lang)))]
 
@@ -96,7 +95,7 @@ class PredictionFlow:
         value = int(re.sub(r"\D", "", found[0])) if len(found) == 1 else None
         if value is None or value > MAX_PREDICTION:
             retry = say(turn.kb, "prediction.retry", turn.lang)
-            return [Reply(retry, (_skip_row(turn, attempt_id),))]
+            return [Reply(retry, (render.skip_row(turn, attempt_id),))]
         return _predicted(turn, attempt_id, value)
 
 
@@ -104,7 +103,7 @@ class PredictionFlow:
 def _intro(turn: Turn, contest: Contest) -> list[Reply]:
     kb, lang = turn.kb, turn.lang
     if not contest.is_open(utcnow()):
-        return [_closed(turn, contest)]
+        return [render.closed(turn, contest)]
     if (late := attempts.ran_out(turn.session, contest, turn.contact.id)) is not None:
         return _after_questions(turn, contest, late, _late_notice(turn, contest, "ran_out"))
     used = attempts.used(turn.session, contest, turn.contact.id)
@@ -112,8 +111,8 @@ def _intro(turn: Turn, contest: Contest) -> list[Reply]:
         kb,
         "intro",
         lang,
-        title=_text(contest.title, lang),
-        rules=_text(contest.rules, lang),
+        title=render.in_lang(contest.title, lang),
+        rules=render.in_lang(contest.rules, lang),
         opens=office(contest.opens),
         closes=office(contest.closes),
         count=str(contest.per_attempt),
@@ -127,7 +126,7 @@ def _intro(turn: Turn, contest: Contest) -> list[Reply]:
     if used >= contest.attempts_allowed:
         notice = say(kb, "no_attempts", lang, allowed=str(contest.attempts_allowed))
         return [Reply(f"{text}\n\n{notice}", (menu.home_row(kb, lang),))]
-    areas = _list(contest.areas, lang)
+    areas = render.items_in(contest.areas, lang)
     if not areas:
         start = Button(say(kb, "btn.start", lang), f"{ACTION}:go:{contest.id}:-")
         return [Reply(text, ((start,), menu.home_row(kb, lang)))]
@@ -139,10 +138,10 @@ def _intro(turn: Turn, contest: Contest) -> list[Reply]:
 def _go(turn: Turn, contest: Contest, area_ref: str) -> list[Reply]:
     """Start an attempt (or carry on with the one in progress)."""
     if not contest.is_open(utcnow()):
-        return [_closed(turn, contest)]
+        return [render.closed(turn, contest)]
     attempt = attempts.unfinished(turn.session, contest, turn.contact.id)
     if attempt is not None:
-        return [_question(turn, contest, attempt, say(turn.kb, "resume", turn.lang))]
+        return [render.question(turn, contest, attempt, say(turn.kb, "resume", turn.lang))]
     areas = contest.areas.get("vi", [])  # stored in Vietnamese, whatever the chat's language
     index = number(area_ref, 0, len(areas) - 1) if areas else None
     attempt = attempts.start(
@@ -151,7 +150,7 @@ def _go(turn: Turn, contest: Contest, area_ref: str) -> list[Reply]:
     if attempt is None:
         notice = say(turn.kb, "no_attempts", turn.lang, allowed=str(contest.attempts_allowed))
         return [Reply(notice, (menu.home_row(turn.kb, turn.lang),))]
-    return [_question(turn, contest, attempt)]
+    return [render.question(turn, contest, attempt)]
 
 
 def _answer(turn: Turn, attempt_id: int, position: int, option: int) -> list[Reply]:
@@ -161,9 +160,9 @@ def _answer(turn: Turn, attempt_id: int, position: int, option: int) -> list[Rep
         return [menu.main_menu(turn.kb, turn.lang, say(turn.kb, "unknown", turn.lang))]
     outcome = attempts.answer(turn.session, contest, attempt, position, option)
     if outcome.kind == "next":
-        return [_question(turn, contest, attempt)]
+        return [render.question(turn, contest, attempt)]
     if outcome.kind == "stale":
-        return [_question(turn, contest, attempt, say(turn.kb, "stale", turn.lang))]
+        return [render.question(turn, contest, attempt, say(turn.kb, "stale", turn.lang))]
     if outcome.kind == "over":
         return [Reply(say(turn.kb, "over", turn.lang), (menu.home_row(turn.kb, turn.lang),))]
     notice = _late_notice(turn, contest) if outcome.kind == "late" else None
@@ -182,9 +181,9 @@ def _after_questions(
     replies = [Reply(notice)] if notice else []
     if attempt.status == PREDICTING:
         turn.set_state(FLOW, "prediction", {"attempt": attempt.id}, PREDICTION_TTL)
-        ask = _text(contest.prediction, turn.lang)
-        return [*replies, Reply(ask, (_skip_row(turn, attempt.id),))]
-    return [*replies, *_result(turn, contest, attempt)]
+        ask = render.in_lang(contest.prediction, turn.lang)
+        return [*replies, Reply(ask, (render.skip_row(turn, attempt.id),))]
+    return [*replies, *render.result(turn, contest, attempt)]
 
 
 def _predicted(turn: Turn, attempt_id: int, value: int | None) -> list[Reply]:
@@ -198,117 +197,4 @@ def _predicted(turn: Turn, attempt_id: int, value: int | None) -> list[Reply]:
         return [Reply(say(turn.kb, "over", turn.lang), (menu.home_row(turn.kb, turn.lang),))]
     turn.clear_state()
     saved = [Reply(say(turn.kb, "prediction.saved", turn.lang, value=str(value)))] if value else []
-    return [*saved, *_result(turn, contest, attempt)]
-
-
-# -- rendering ---------------------------------------------------------------------------------
-def _question(
-    turn: Turn, contest: Contest, attempt: QuizAttempt, notice: str | None = None
-) -> Reply:
-    question = attempts.current(contest, attempt)
-    if question is None:  # the pool changed under a running attempt: end it kindly
-        return Reply(say(turn.kb, "over", turn.lang), (menu.home_row(turn.kb, turn.lang),))
-    position = len(attempt.answers)
-    left = duration(turn.kb, attempts.remaining(attempt).total_seconds(), turn.lang)
-    options = _list(question.options, turn.lang)
-    # The options are written out and the buttons carry their letters: a long option would be
-    # cut short on a phone's button, and a letter reads the same as a numbered choice on Zalo.
-    listed = "\n".join(f"{LETTERS[i]}. {option}" for i, option in enumerate(options))
-    text = say(
-        turn.kb,
-        "question",
-        turn.lang,
-        n=str(position + 1),
-        total=str(len(attempt.question_ids)),
-        left=left,
-        text=_text(question.text, turn.lang),
-    )
-    row = tuple(
-        Button(LETTERS[index], f"{ACTION}:ans:{attempt.id}:{position}:{index}")
-        for index in range(len(options))
-    )
-    body = f"{text}\n{listed}"
-    return Reply(f"{notice}\n\n{body}" if notice else body, (row,))
-
-
-def _result(turn: Turn, contest: Contest, attempt: QuizAttempt) -> list[Reply]:
-    kb, lang = turn.kb, turn.lang
-    score = say(
-        kb,
-        "result",
-        lang,
-        number=str(attempt.number),
-        correct=str(attempt.correct),
-        total=str(len(attempt.question_ids)),
-        time=duration(kb, attempt.seconds or 0, lang),
-    )
-    lines = [say(kb, "review", lang)]
-    for n, question_id in enumerate(attempt.question_ids):
-        question = contest.question(str(question_id))
-        if question is None:
-            continue
-        given = attempt.answers[n] if n < len(attempt.answers) else None
-        lines.append(_review_line(kb, question, n + 1, given, lang))
-    left = contest.attempts_allowed - attempts.used(turn.session, contest, turn.contact.id)
-    rows: list[tuple[Button, ...]] = []
-    if left > 0 and contest.is_open(utcnow()):
-        closing = say(kb, "left", lang, left=str(left))
-        rows.append((Button(say(kb, "btn.again", lang), f"{ACTION}:open:{contest.id}"),))
-    else:
-        closing = say(kb, "left.none", lang)
-    rows.append(menu.home_row(kb, lang))
-    return [Reply(score), Reply("\n\n".join([*lines, closing]), tuple(rows))]
-
-
-def _review_line(
-    kb: KnowledgeBase, question: Question, n: int, given: int | None, lang: str
-) -> str:
-    options = _list(question.options, lang)
-    mark = "✅" if given == question.answer else ("❌" if given is not None else "⏭️")
-    return say(
-        kb,
-        "line",
-        lang,
-        n=str(n),
-        mark=mark,
-        text=_text(question.text, lang),
-        answer=f"{LETTERS[question.answer]}. {options[question.answer]}",
-        explanation=_text(question.explanation, lang),
-        source=source_name(kb, question, lang),
-    )
-
-
-def source_name(kb: KnowledgeBase, question: Question, lang: str) -> str:
-    """The legal text, or the knowledge-base entry's own source (else its title)."""
-    if question.law:
-        return question.law
-    entry = kb.entries.get(question.entry or "")
-    if entry is None:
-        return question.entry or ""
-    if entry.source is not None:
-        return entry.source.name
-    return say(kb, "kb_entry", lang, title=_text(entry.title, lang))
-
-
-def _closed(turn: Turn, contest: Contest) -> Reply:
-    text = say(
-        turn.kb,
-        "closed",
-        turn.lang,
-        title=_text(contest.title, turn.lang),
-        opens=office(contest.opens),
-        closes=office(contest.closes),
-    )
-    return Reply(text, (menu.home_row(turn.kb, turn.lang),))
-
-
-def _skip_row(turn: Turn, attempt_id: int) -> tuple[Button, ...]:
-    return (Button(say(turn.kb, "btn.skip", turn.lang), f"{ACTION}:skip:{attempt_id}"),)
-
-
-def _text(text: Text, lang: str) -> str:
-    return pick(text, answer_language(text, lang))
-
-
-def _list(items: TextList, lang: str) -> list[str]:
-    return items.get(answer_language(items, lang), []) if items else []
+    return [*saved, *render.result(turn, contest, attempt)]

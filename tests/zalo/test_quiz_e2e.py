@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot import clock
-from bot.quiz.chat import LETTERS
 from bot.quiz.models import DONE, QuizAttempt
+from bot.quiz.render import LETTERS
 from tests.quiz.helpers import DURING, attempts_of, contest
 from tests.zalo.harness import ZaloUnderTest
 
