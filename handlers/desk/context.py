@@ -7,7 +7,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote
 
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from handlers.desk.views import Views
 log = logging.getLogger(__name__)
 MAX_FORM = 64 * 1024  # bytes: a reply or a reason, never a file
 Endpoint = Callable[[Request], Awaitable[Response]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -99,18 +100,32 @@ def guarded(desk: Desk, handler: Callable[[Ctx], Response], role: str = "staff")
         form = await read_form(request)
         if form is None:
             return desk.views.page("error.html", 400, message="Yêu cầu không hợp lệ.")
-        return await run_in_threadpool(_serve, desk, request, form, handler, role)
+        response: Response = await run_in_threadpool(_serve, desk, request, form, handler, role)
+        return response
 
     return endpoint
+
+
+async def checked(
+    desk: Desk, request: Request, handler: Callable[[Ctx], T], role: str = "staff"
+) -> T | Response:
+    """For GET endpoints that finish outside the transaction (e.g. fetch a file): the login
+    and role checks, then `handler` in its transaction; a refusal comes back as a Response."""
+
+    def work() -> T | Response:
+        found: T | Response = _serve(desk, request, {}, handler, role)
+        return found
+
+    return await run_in_threadpool(work)
 
 
 def _serve(
     desk: Desk,
     request: Request,
     form: dict[str, str],
-    handler: Callable[[Ctx], Response],
+    handler: Callable[[Ctx], Any],
     role: str,
-) -> Response:
+) -> Any:  # what `handler` returns, or a refusal Response
     token = desk.keys.unsign(request.cookies.get(SESSION_COOKIE))
     with desk.services.sessions.begin() as db:
         found = find_session(db, token) if token else None
