@@ -158,7 +158,7 @@ def test_admin_sets_office_days_and_staff_cannot(services: Services, desk: str) 
         csrf = csrf_of(page.text)
         saved = c.post(
             "/admin/days",
-            data={"csrf": csrf, "day": "2026-10-17", "name": "Làm bù", "kind": "makeup"},
+            data={"csrf": csrf, "day": "17/10/2026", "name": "Làm bù", "kind": "makeup"},
         )
         assert "notice=saved" in saved.headers["location"]
         weekday = {"csrf": csrf, "day": "2026-10-14", "name": "Sai", "kind": "makeup"}
