@@ -51,6 +51,11 @@ MATCHER_TESTS = (
     "tests/telegram/test_conversations.py",
 )
 STRICT_TELEGRAM_TESTS = ("tests/telegram",)
+DESK_TESTS = (
+    "tests/web/test_desk_access.py",
+    "tests/web/test_desk_items.py",
+    "tests/web/test_desk_files.py",
+)
 THRESHOLDS = ("knowledge/matcher.py", "bot/config.py")
 
 
@@ -249,6 +254,42 @@ BREAKS: list[Break | list[Break]] = [
     ),
     _thresholds("50.0"),
     _thresholds("30.0", "25.0"),
+    Break(
+        "desk: CSRF token not checked on forms",
+        "handlers/desk/context.py",
+        (('request.method == "POST" and not same(', 'False and not same('),),
+        DESK_TESTS,
+    ),
+    Break(
+        "desk: staff reach admin pages",
+        "handlers/desk/context.py",
+        (('if role == "admin" and staff.role != "admin":', "if False:"),),
+        DESK_TESTS,
+    ),
+    Break(
+        "desk: session id kept across login (fixation)",
+        "bot/desk/websessions.py",
+        (("    if previous:\n        close_session(session, previous)\n", ""),),
+        DESK_TESTS,
+    ),
+    Break(
+        "desk: failed logins not limited",
+        "bot/desk/accounts.py",
+        (("if failures >= MAX_FAILURES_PER_LOGIN or", "if False and"),),
+        DESK_TESTS,
+    ),
+    Break(
+        "desk: autoescape off",
+        "handlers/desk/views.py",
+        (("select_autoescape(default=True, default_for_string=True)", "False"),),
+        DESK_TESTS,
+    ),
+    Break(
+        "desk: attachments served with their own content type",
+        "handlers/desk/files.py",
+        (('return "application/octet-stream", (', 'return "text/html", ('),),
+        DESK_TESTS,
+    ),
 ]
 
 
