@@ -257,7 +257,7 @@ BREAKS: list[Break | list[Break]] = [
     Break(
         "desk: CSRF token not checked on forms",
         "handlers/desk/context.py",
-        (('request.method == "POST" and not same(', 'False and not same('),),
+        (('request.method == "POST" and not same(', "False and not same("),),
         DESK_TESTS,
     ),
     Break(
