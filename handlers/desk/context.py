@@ -87,9 +87,16 @@ async def read_form(request: Request) -> dict[str, str] | None:
     if request.method != "POST":
         return {}
     kind = request.headers.get("content-type", "").split(";")[0].strip()
-    body = await request.body()
-    if kind != "application/x-www-form-urlencoded" or len(body) > MAX_FORM:
+    length = request.headers.get("content-length", "0")
+    if kind != "application/x-www-form-urlencoded" or not length.isdigit():
         return None
+    if int(length) > MAX_FORM:
+        return None
+    body = b""
+    async for chunk in request.stream():  # never more than MAX_FORM in memory
+        body += chunk
+        if len(body) > MAX_FORM:
+            return None
     return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
