@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from starlette.routing import BaseRoute
 
@@ -41,6 +41,20 @@ class Channel(Protocol):
 
     def jobs(self) -> list[BackgroundTask]:
         """Periodic work to run while the server is up (e.g. long polling)."""
+        ...
+
+
+FileSource = Callable[[str], Awaitable[bytes]]
+
+
+@runtime_checkable
+class FileChannel(Protocol):
+    """A channel that can fetch a file a citizen sent (for the staff desk)."""
+
+    name: str
+
+    async def fetch_file(self, ref: str) -> bytes:
+        """The file's bytes, by the platform's reference."""
         ...
 
 

@@ -25,7 +25,7 @@ from bot.gateway.front import Gateway
 from bot.gateway.housekeeping import prune_forever
 from bot.runtime import Services, build
 from bot.shared.backends import SharedFloodGate
-from handlers.channel import BackgroundTask, Channel
+from handlers.channel import BackgroundTask, Channel, FileChannel
 from handlers.desk.routes import desk_routes
 
 log = logging.getLogger(__name__)
@@ -148,9 +148,10 @@ async def run(
             gateway.limit(sender.channel, sender.rate_per_second)
     # Staff answers, status changes, new-ticket cards and the digest leave through the outbox.
     outbox = make_dispatcher(services.sessions, settings, senders, shared=services.shared)
-    app = create_app(
-        services, channels, gateway, background=[outbox.run_forever], routes=desk_routes(services)
-    )
+    # The staff desk shows citizens' files through the channel they came from.
+    files = {c.name: c.fetch_file for c in channels if isinstance(c, FileChannel)}
+    desk = desk_routes(services, files)
+    app = create_app(services, channels, gateway, background=[outbox.run_forever], routes=desk)
     config = uvicorn.Config(
         app,
         host=settings.host,

@@ -7,11 +7,11 @@ import statistics
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.feedback.config import REPORTED_CATEGORIES
 from bot.feedback.duedates import overdue_clause, past_due
-from bot.feedback.models import Ticket
+from bot.feedback.models import OPEN_STATUSES, Ticket
 from bot.feedback.reports import period_bounds
 from bot.feedback.workdays import local_date
 from bot.models import AnswerRating, MessageLog, UnansweredQuestion
@@ -72,35 +72,14 @@ def build_dashboard(session: Session, today: dt.date, weeks: int = WEEKS) -> Das
     starts = [first_day + dt.timedelta(weeks=n) for n in range(weeks)]
     table = {s: Week(s, dict.fromkeys(REPORTED_CATEGORIES, 0)) for s in starts}
     since, until = period_bounds(first_day, today)
-    tickets = list(
-        session.scalars(
-            select(Ticket).where(Ticket.created_at >= since, Ticket.created_at < until)
-        )
+    tickets = session.scalars(
+        select(Ticket).where(Ticket.created_at >= since, Ticket.created_at < until)
     )
-    hours = []
-    for ticket in tickets:
-        week = table[monday(local_date(ticket.created_at))]
-        week.by_category[ticket.category] = week.by_category.get(ticket.category, 0) + 1
-        if ticket.first_answered_at is not None:
-            week.judged += 1
-            late = past_due(ticket.due_date, local_date(ticket.first_answered_at))
-            week.on_time += not late
-            hours.append((ticket.first_answered_at - ticket.created_at).total_seconds() / 3600)
-        elif past_due(ticket.due_date, today) and ticket.status in ("new", "in_progress"):
-            week.judged += 1
-        if ticket.rating:
-            week.ratings.append(ticket.rating)
-    for moment in session.scalars(
-        select(MessageLog.created_at).where(
-            MessageLog.created_at >= since, MessageLog.created_at < until
-        )
-    ):
+    hours = [_count_ticket(table, ticket, today) for ticket in tickets]
+    answered = [h for h in hours if h is not None]
+    for moment in _moments(session, MessageLog.created_at, since, until):
         table[monday(local_date(moment))].questions += 1
-    for moment in session.scalars(
-        select(UnansweredQuestion.created_at).where(
-            UnansweredQuestion.created_at >= since, UnansweredQuestion.created_at < until
-        )
-    ):
+    for moment in _moments(session, UnansweredQuestion.created_at, since, until):
         table[monday(local_date(moment))].declined += 1
     overdue = session.scalar(select(func.count()).select_from(Ticket).where(overdue_clause(today)))
     ratings = dict(
@@ -110,6 +89,41 @@ def build_dashboard(session: Session, today: dt.date, weeks: int = WEEKS) -> Das
             .group_by(AnswerRating.useful)
         ).all()
     )
+    return Dashboard(
+        [table[s] for s in starts],
+        int(overdue or 0),
+        round(statistics.median(answered), 1) if answered else None,
+        int(ratings.get(True, 0)),
+        int(ratings.get(False, 0)),
+        _top_topics(session, since),
+    )
+
+
+def _count_ticket(table: dict[dt.date, Week], ticket: Ticket, today: dt.date) -> float | None:
+    """Add `ticket` to its week; the hours to its first response, if it had one."""
+    week = table[monday(local_date(ticket.created_at))]
+    week.by_category[ticket.category] = week.by_category.get(ticket.category, 0) + 1
+    if ticket.rating:
+        week.ratings.append(ticket.rating)
+    if ticket.first_answered_at is None:
+        week.judged += past_due(ticket.due_date, today) and ticket.status in OPEN_STATUSES
+        return None
+    week.judged += 1
+    week.on_time += not past_due(ticket.due_date, local_date(ticket.first_answered_at))
+    return (ticket.first_answered_at - ticket.created_at).total_seconds() / 3600
+
+
+def _moments(
+    session: Session,
+    column: InstrumentedAttribute[dt.datetime],
+    since: dt.datetime,
+    until: dt.datetime,
+) -> list[dt.datetime]:
+    return list(session.scalars(select(column).where(column >= since, column < until)))
+
+
+def _top_topics(session: Session, since: dt.datetime) -> list[tuple[str, int]]:
+    """The entries that answered most questions since `since`."""
     topics = session.execute(
         select(MessageLog.intent, func.count())
         .where(
@@ -121,11 +135,4 @@ def build_dashboard(session: Session, today: dt.date, weeks: int = WEEKS) -> Das
         .order_by(func.count().desc(), MessageLog.intent)
         .limit(TOP_TOPICS)
     ).all()
-    return Dashboard(
-        [table[s] for s in starts],
-        int(overdue or 0),
-        round(statistics.median(hours), 1) if hours else None,
-        int(ratings.get(True, 0)),
-        int(ratings.get(False, 0)),
-        [(str(intent), int(count)) for intent, count in topics],
-    )
+    return [(str(intent), int(count)) for intent, count in topics]

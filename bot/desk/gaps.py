@@ -149,3 +149,9 @@ def draft_entry(gap: Gap, today: dt.date) -> str:
     }
     text: str = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=100)
     return text
+
+
+def sample_lines(gap: Gap) -> str:
+    """The group's wordings as YAML list items, to add under an entry's `questions: vi:`."""
+    lines = yaml.safe_dump(gap.examples(), allow_unicode=True, width=1000)
+    return "".join(f"        {line}\n" for line in lines.splitlines())

@@ -7,7 +7,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote
 
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from handlers.desk.views import Views
 log = logging.getLogger(__name__)
 MAX_FORM = 64 * 1024  # bytes: a reply or a reason, never a file
 Endpoint = Callable[[Request], Awaitable[Response]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -86,9 +87,16 @@ async def read_form(request: Request) -> dict[str, str] | None:
     if request.method != "POST":
         return {}
     kind = request.headers.get("content-type", "").split(";")[0].strip()
-    body = await request.body()
-    if kind != "application/x-www-form-urlencoded" or len(body) > MAX_FORM:
+    length = request.headers.get("content-length", "0")
+    if kind != "application/x-www-form-urlencoded" or not length.isdigit():
         return None
+    if int(length) > MAX_FORM:
+        return None
+    body = b""
+    async for chunk in request.stream():  # never more than MAX_FORM in memory
+        body += chunk
+        if len(body) > MAX_FORM:
+            return None
     return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
@@ -99,18 +107,32 @@ def guarded(desk: Desk, handler: Callable[[Ctx], Response], role: str = "staff")
         form = await read_form(request)
         if form is None:
             return desk.views.page("error.html", 400, message="Yêu cầu không hợp lệ.")
-        return await run_in_threadpool(_serve, desk, request, form, handler, role)
+        response: Response = await run_in_threadpool(_serve, desk, request, form, handler, role)
+        return response
 
     return endpoint
+
+
+async def checked(
+    desk: Desk, request: Request, handler: Callable[[Ctx], T], role: str = "staff"
+) -> T | Response:
+    """For GET endpoints that finish outside the transaction (e.g. fetch a file): the login
+    and role checks, then `handler` in its transaction; a refusal comes back as a Response."""
+
+    def work() -> T | Response:
+        found: T | Response = _serve(desk, request, {}, handler, role)
+        return found
+
+    return await run_in_threadpool(work)
 
 
 def _serve(
     desk: Desk,
     request: Request,
     form: dict[str, str],
-    handler: Callable[[Ctx], Response],
+    handler: Callable[[Ctx], Any],
     role: str,
-) -> Response:
+) -> Any:  # what `handler` returns, or a refusal Response
     token = desk.keys.unsign(request.cookies.get(SESSION_COOKIE))
     with desk.services.sessions.begin() as db:
         found = find_session(db, token) if token else None

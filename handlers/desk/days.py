@@ -28,10 +28,13 @@ def days_page(ctx: Ctx) -> Response:
 
 
 def _day(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
+    """DD/MM/YYYY (as typed) or YYYY-MM-DD (the remove buttons)."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def day_add(ctx: Ctx) -> Response:

@@ -37,7 +37,20 @@ def gap_draft(ctx: Ctx) -> Response:
     if gap is None:
         return ctx.render("error.html", 404, message="Nhóm câu hỏi này không còn trong danh sách.")
     ctx.audit("gap_draft", key[:200])
-    return ctx.render("draft.html", gap=gap, draft=gaps.draft_entry(gap, office_today()))
+    kb = ctx.desk.services.matcher.kb
+    outcome = result(ctx.desk.services.matcher, gap.head)
+    near = [outcome["intent"], *outcome["suggestions"]] if outcome["intent"] else []
+    near += [s for s in outcome["suggestions"] if s not in near]
+    chosen = ctx.query.get("entry", "")
+    entry = kb.entries.get(chosen)
+    return ctx.render(
+        "draft.html",
+        gap=gap,
+        draft=gaps.draft_entry(gap, office_today()),
+        near=[kb.entries[i] for i in near if i in kb.entries],
+        entry=entry,
+        samples=gaps.sample_lines(gap) if entry else "",
+    )
 
 
 def try_page(ctx: Ctx) -> Response:

@@ -26,10 +26,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _parse(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
+    """DD/MM/YYYY (as typed) or YYYY-MM-DD (in links)."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def chosen_period(query: dict[str, str], today: dt.date) -> tuple[dt.date, dt.date, str]:

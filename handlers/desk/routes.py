@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from starlette.responses import Response
@@ -9,8 +10,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.runtime import Services
+from handlers.channel import FileSource
 from handlers.desk import admin, dashboard, days, gaps, items, password, reports
 from handlers.desk.context import Ctx, Desk, guarded, random_key, redirect
+from handlers.desk.files import file_endpoint
 from handlers.desk.login import login_page, logout_page
 from handlers.desk.security import Keys
 
@@ -21,8 +24,11 @@ def _home(_ctx: Ctx) -> Response:
     return redirect("/admin/items")
 
 
-def desk_routes(services: Services) -> list[BaseRoute]:
-    """Every /admin route; staff pages need a login, admin pages the admin role."""
+def desk_routes(
+    services: Services, files: Mapping[str, FileSource] | None = None
+) -> list[BaseRoute]:
+    """Every /admin route; staff pages need a login, admin pages the admin role. `files`: how
+    to fetch a citizen's attachment, per channel."""
     key = services.settings.desk_secret_key
     desk = Desk(services, Keys(key.get_secret_value() if key else random_key()))
     get, post = ["GET"], ["POST"]
@@ -33,6 +39,7 @@ def desk_routes(services: Services) -> list[BaseRoute]:
         Route("/items", guarded(desk, items.list_items), methods=get),
         Route("/items/{ticket_id}", guarded(desk, items.item_page), methods=get),
         Route("/items/{ticket_id}/act", guarded(desk, items.item_action), methods=post),
+        Route("/items/{ticket_id}/files/{index}", file_endpoint(desk, files or {}), methods=get),
         Route("/gaps", guarded(desk, gaps.gaps_page), methods=get),
         Route("/gaps/mark", guarded(desk, gaps.gap_mark), methods=post),
         Route("/gaps/draft", guarded(desk, gaps.gap_draft), methods=get),

@@ -87,6 +87,15 @@ def derived_secret(token: str) -> str:
     return hashlib.sha256(b"cchc-bot webhook:" + token.encode()).hexdigest()
 
 
+MAX_FILE = 20 * 1024 * 1024  # what the Bot API lets a bot download
+
+
+def file_base_url(base_url: str) -> str:
+    """Where files are downloaded: …/bot → …/file/bot (the official and the fake layout)."""
+    root = base_url.rstrip("/").removesuffix("/bot")
+    return f"{root}/file/bot"
+
+
 class TelegramChannel:
     """The Telegram channel's lifecycle (start, stop, status), webhook route and polling."""
 
@@ -101,6 +110,7 @@ class TelegramChannel:
         self.bot = Bot(
             config.token,
             base_url=config.base_url,
+            base_file_url=file_base_url(config.base_url),
             request=self.requests[0],
             get_updates_request=self.requests[1],
         )
@@ -122,6 +132,13 @@ class TelegramChannel:
     def running(self) -> bool:
         """Whether updates are being received."""
         return self.state == "running"
+
+    async def fetch_file(self, ref: str) -> bytes:
+        """A file a citizen sent (by its file_id), through the Bot API (at most 20 MB)."""
+        found = await self.bot.get_file(ref)
+        if found.file_size and found.file_size > MAX_FILE:
+            raise ValueError("file too large")
+        return bytes(await found.download_as_bytearray())
 
     def routes(self) -> list[BaseRoute]:
         """The webhook, in webhook mode."""

@@ -33,7 +33,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.telegram.fake_html import BotApiError, check_chat, check_markup, check_text
@@ -112,6 +112,7 @@ class _Bot:
     recent_sends: deque[float] = field(default_factory=deque)  # for `rate_limit`
     last_to_chat: dict[int, float] = field(default_factory=dict)
     chat_bursts: int = 0  # messages to one chat less than a second after the previous one
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # file_id -> (path, data)
 
 
 class FakeBotApi:
@@ -232,10 +233,26 @@ class FakeBotApi:
             self._bots[token] = _Bot(token)
         return self._bots[token]
 
+    def add_file(self, token: str, file_id: str, path: str, data: bytes) -> None:
+        """A file a user sent the bot: getFile gives `path`, /file/bot<token>/<path> `data`."""
+        with self._lock:
+            self._bot(token).files[file_id] = (path, data)
+
     def _app(self) -> Starlette:
         return Starlette(
-            routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
+            routes=[
+                Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
+            ]
         )
+
+    async def _file(self, request: Request) -> Response:
+        token, path = request.path_params["token"], request.path_params["path"]
+        with self._lock:
+            found = [data for p, data in self._bot(token).files.values() if p == path]
+        if not found:
+            return Response(b"Not Found", status_code=404)
+        return Response(found[0], media_type="application/octet-stream")
 
     async def _endpoint(self, request: Request) -> JSONResponse:
         token, method = request.path_params["token"], request.path_params["method"]
@@ -370,6 +387,15 @@ class FakeBotApi:
             "has_custom_certificate": False,
             "pending_update_count": 0,
         }
+
+    def _m_getFile(self, bot: _Bot, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        file_id = str(params.get("file_id", ""))
+        if file_id not in bot.files:
+            raise BotApiError(400, "Bad Request: invalid file_id")
+        path, data = bot.files[file_id]
+        unique = f"u{file_id}"
+        return {"file_id": file_id, "file_unique_id": unique, "file_size": len(data),
+                "file_path": path}  # fmt: skip
 
     def _m_sendMessage(self, bot: _Bot, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         bot.next_message_id += 1

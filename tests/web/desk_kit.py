@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import re
 import socket
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import httpx
@@ -16,14 +17,18 @@ import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.desk.accounts import give_login, web_staff
+from bot.feedback import make_dispatcher
 from bot.feedback.models import Ticket
+from bot.gateway.flood import MemoryFloodGate
 from bot.gateway.front import Gateway
 from bot.models import Contact, utcnow
 from bot.runtime import Services
-from handlers.channel import BackgroundTask, Channel
+from handlers.channel import BackgroundTask, Channel, FileSource
 from handlers.desk.routes import desk_routes
 from handlers.server import create_app
-from tests.telegram.fake_bot_api import loopback_socket
+from handlers.telegram.bot_app import TelegramChannel, telegram_channel
+from tests.telegram.conftest import bot_settings, new_token
+from tests.telegram.fake_bot_api import FakeBotApi, loopback_socket
 
 PASSWORD = "mật-khẩu-đủ-dài-1"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -36,9 +41,10 @@ def running_desk(
     background: Sequence[BackgroundTask] = (),
     gateway: Gateway | None = None,
     sock: socket.socket | None = None,
+    files: Mapping[str, FileSource] | None = None,
 ) -> Iterator[str]:
     """The server (healthz, channels, /admin) on a loopback port; yields its base URL."""
-    routes = desk_routes(services)
+    routes = desk_routes(services, files)
     app = create_app(services, channels, gateway, background=background, routes=routes)
     sock = sock or loopback_socket()
     port = sock.getsockname()[1]
@@ -107,3 +113,32 @@ def file_ticket(sessions: sessionmaker[Session], description: str, code: str) ->
         session.add(ticket)
         session.flush()
         return ticket.id
+
+
+@dataclasses.dataclass
+class Office:
+    """`cchc-bot serve` as wired for real, talking to a fake Telegram."""
+
+    url: str
+    token: str
+    services: Services
+
+
+@contextmanager
+def serve_office(services: Services, fake: FakeBotApi, *citizens: int) -> Iterator[Office]:
+    """Telegram webhook channel, outbox dispatcher and the desk (with Telegram's files)."""
+    sock = loopback_socket()
+    token = new_token()
+    settings = bot_settings(services.settings, fake, token, sock.getsockname()[1])
+    services = dataclasses.replace(services, settings=settings)
+    gateway = Gateway(services, MemoryFloodGate(30, 10.0))
+    channel = telegram_channel(settings, gateway, False)
+    assert isinstance(channel, TelegramChannel)
+    sender = channel.sender()
+    assert sender is not None
+    outbox = make_dispatcher(services.sessions, settings, {"telegram": sender})
+    for citizen in citizens:
+        fake.add_chat(token, citizen)  # the citizen wrote to the bot when filing
+    files = {"telegram": channel.fetch_file}
+    with running_desk(services, [channel], [outbox.run_forever], gateway, sock, files) as url:
+        yield Office(url, token, services)

@@ -158,7 +158,7 @@ def test_admin_sets_office_days_and_staff_cannot(services: Services, desk: str) 
         csrf = csrf_of(page.text)
         saved = c.post(
             "/admin/days",
-            data={"csrf": csrf, "day": "2026-10-17", "name": "Làm bù", "kind": "makeup"},
+            data={"csrf": csrf, "day": "17/10/2026", "name": "Làm bù", "kind": "makeup"},
         )
         assert "notice=saved" in saved.headers["location"]
         weekday = {"csrf": csrf, "day": "2026-10-14", "name": "Sai", "kind": "makeup"}
@@ -190,3 +190,14 @@ def test_changing_the_password_ends_the_other_sessions(services: Services, desk:
             assert c.get("/admin/items").status_code == 200  # this session goes on
         assert other.get("/admin/items").status_code == 303  # the other one ended
         assert log_in(other, "lan", "mat-khau-moi-123").status_code == 303
+
+
+def test_an_oversized_or_odd_form_is_refused(services: Services, desk: str) -> None:
+    add_web_staff(services, "lan")
+    with client(desk) as c:
+        log_in(c, "lan")
+        csrf = csrf_of(c.get("/admin/items").text)
+        huge = {"csrf": csrf, "verb": "answer", "content": "x" * 70_000}
+        assert c.post("/admin/items/1/act", data=huge).status_code == 400
+        as_json = c.post("/admin/items/1/act", json={"csrf": csrf, "verb": "close"})
+        assert as_json.status_code == 400

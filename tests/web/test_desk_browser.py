@@ -7,7 +7,6 @@ loop on this thread for the module's lifetime. Screenshots go to build/screensho
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,16 +16,11 @@ import yaml
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
-from bot.feedback import make_dispatcher
-from bot.gateway.flood import MemoryFloodGate
-from bot.gateway.front import Gateway
 from bot.models import Contact, UnansweredQuestion
 from bot.runtime import Services
-from handlers.telegram.bot_app import telegram_channel
 from tests.browser import DESKTOP, PHONE, screenshot
-from tests.telegram.conftest import bot_settings, new_token
-from tests.telegram.fake_bot_api import FakeBotApi, loopback_socket
-from tests.web.desk_kit import PASSWORD, add_web_staff, citizen_ticket, running_desk
+from tests.telegram.fake_bot_api import FakeBotApi
+from tests.web.desk_kit import PASSWORD, Office, add_web_staff, citizen_ticket, serve_office
 
 CODE = "PA-2026-004321"
 CITIZEN = 4321  # the ticket's citizen on Telegram (the code's last digits)
@@ -38,28 +32,11 @@ def fake() -> Iterator[FakeBotApi]:
         yield running
 
 
-@dataclasses.dataclass
-class Office:
-    url: str
-    token: str
-    services: Services
-
-
 @pytest.fixture
 def office(services: Services, fake: FakeBotApi) -> Iterator[Office]:
     """`cchc-bot serve` as wired for real: Telegram webhook, outbox dispatcher and the desk."""
-    sock = loopback_socket()
-    token = new_token()
-    settings = bot_settings(services.settings, fake, token, sock.getsockname()[1])
-    services = dataclasses.replace(services, settings=settings)
-    gateway = Gateway(services, MemoryFloodGate(30, 10.0))
-    channel = telegram_channel(settings, gateway, False)
-    sender = channel.sender()
-    assert sender is not None
-    outbox = make_dispatcher(services.sessions, settings, {"telegram": sender})
-    fake.add_chat(token, CITIZEN)  # the citizen wrote to the bot when filing
-    with running_desk(services, [channel], [outbox.run_forever], gateway, sock) as url:
-        yield Office(url, token, services)
+    with serve_office(services, fake, CITIZEN) as running:
+        yield running
 
 
 def log_in(page: Page, office: Office, login: str) -> None:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import pty
+import select
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select as query
 
 from bot.cli import main
 from bot.desk.accounts import authenticate
@@ -37,12 +42,12 @@ def test_web_only_staff_then_linked_to_telegram(
     link = ["staff", "add", "--user-id", "777", "--name", "Trần Thu Hà", "--role", "admin"]
     assert main([*link, "--web", "--login", "ha.tran", "--password-stdin"]) == 0
     with cli_env.sessions.begin() as session:
-        staff = session.scalars(select(Staff)).one()  # one identity, not two
+        staff = session.scalars(query(Staff)).one()  # one identity, not two
         assert (staff.channel, staff.external_id, staff.role) == ("telegram", "777", "admin")
         assert session.get(StaffLogin, staff.id) is not None
         assert authenticate(session, "ha.tran", "mat-khau-moi-dai-hon", "test").staff
         assert not authenticate(session, "ha.tran", "mot-mat-khau-dai", "test").staff
-        assert "staff_add" in session.scalars(select(DeskAudit.action)).all()
+        assert "staff_add" in session.scalars(query(DeskAudit.action)).all()
     assert main(["staff", "list"]) == 0
     assert "telegram\t777\tadmin\tactive\tTrần Thu Hà\tweb:ha.tran" in capsys.readouterr().out
 
@@ -57,5 +62,39 @@ def test_bad_input_is_refused(
     assert main(["staff", "add", "--name", "Lan", "--web", "--login", "có dấu"]) == 2
     assert main(["staff", "add", "--name", "Lan"]) == 2  # neither Telegram nor web
     with cli_env.sessions() as session:
-        assert session.scalars(select(Staff)).all() == []
+        assert session.scalars(query(Staff)).all() == []
     assert main(["staff", "remove", "--login", "lan"]) == 1
+
+
+def test_the_password_is_asked_twice_at_a_terminal(services: Services, tmp_path: Path) -> None:
+    """Without --password-stdin the password is typed at a real terminal (a pty), unechoed."""
+    env = {**os.environ, "DATABASE_URL": services.settings.database_url}
+    command = [sys.executable, "-m", "bot.cli", "staff", "add", "--name", "Lê Văn Tâm"]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, on the pty as its terminal
+        os.chdir(tmp_path)
+        os.execve(sys.executable, [*command, "--web", "--login", "tam"], env)
+    seen = b""
+    for _ in range(2):
+        seen += _read_until(fd, b": ")
+        os.write(fd, b"mat-khau-cua-tam\n")
+    seen += _read_until(fd, b"opens /admin")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert b"Password for the web desk:" in seen
+    assert b"mat-khau-cua-tam" not in seen  # not echoed
+    with services.sessions.begin() as session:
+        assert authenticate(session, "tam", "mat-khau-cua-tam", "test").staff is not None
+
+
+def _read_until(fd: int, marker: bytes, timeout: float = 30.0) -> bytes:
+    data, deadline = b"", time.monotonic() + timeout
+    while marker not in data and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                data += os.read(fd, 1024)
+            except OSError:
+                break
+    return data

@@ -89,6 +89,13 @@ def test_gap_page_marks_and_draft(services: Services, desk: str) -> None:
         entry = yaml.safe_load(text.replace("&#34;", '"').replace("&#39;", "'"))[0]
         assert entry["questions"]["vi"][0] in PERMIT
         assert entry["id"] == "lam_giay_phep_xay_dung_o"  # six words
+        near = c.get("/admin/gaps/draft", params={"key": key, "entry": "khong_co"}).text
+        assert "Mục gần nhất theo trợ lý ảo" in near or "không thấy mục nào" in near
+        cccd = fold("lam cccd o dau")
+        declined(services, "lam cccd o dau")
+        sample = c.get("/admin/gaps/draft", params={"key": cccd, "entry": "can_cuoc"}).text
+        assert "knowledge/data/topics/can_cuoc.yaml" in sample
+        assert "        - lam cccd o dau" in sample
         csrf = csrf_of(page)
         c.post("/admin/gaps/mark", data={"csrf": csrf, "key": key, "status": "ignored"})
         chó = fold("đăng ký nuôi chó <script>alert(1)</script>")

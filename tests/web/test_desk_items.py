@@ -3,6 +3,7 @@ through the same ticket operations as Telegram, and roles that ids in URLs canno
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.feedback.duedates import office_today
 from bot.feedback.models import Ticket, TicketEvent
 from bot.outbox import OutboxMessage
 from bot.runtime import Services
@@ -44,6 +46,12 @@ def test_search_finds_an_item_typed_without_diacritics(services: Services, desk:
         assert "PA-2026-000102" in c.get("/admin/items", params={"q": "thai do"}).text
         assert "PA-2026-000101" in c.get("/admin/items", params={"area": "thon dong"}).text
         assert "PA-2026-000101" not in c.get("/admin/items", params={"status": "closed"}).text
+        today = office_today()
+        since_today = c.get("/admin/items", params={"from": f"{today:%d/%m/%Y}"}).text
+        assert "PA-2026-000101" in since_today
+        assert f'value="{today:%d/%m/%Y}"' in since_today  # shown back as typed
+        before = c.get("/admin/items", params={"to": f"{today - dt.timedelta(days=1):%d/%m/%Y}"})
+        assert "PA-2026-000101" not in before.text
 
 
 def test_citizen_text_is_rendered_inert(services: Services, desk: str) -> None:

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from bot.desk.dashboard import build_dashboard
 from bot.desk.periods import period
 from bot.feedback.duedates import office_today
 from bot.feedback.models import Ticket
@@ -126,3 +127,33 @@ def test_report_piped_into_head_ends_quietly(services: Services, tmp_path: Path)
     assert "Traceback" not in pipeline.stderr
     assert "BrokenPipeError" not in pipeline.stderr
     assert pipeline.stdout.startswith('"Báo cáo')
+
+
+def test_dashboard_figures(services: Services) -> None:
+    today = office_today()
+    now = dt.datetime.now(dt.UTC)
+    with services.sessions.begin() as session:
+        contact = Contact(channel="console", external_id="dash")
+        session.add(contact)
+        session.flush()
+
+        def add(code: str, due: dt.date, answered: dt.datetime | None, **more: object) -> None:
+            session.add(
+                Ticket(code=code, contact_id=contact.id, category="khac", description="x",
+                       due_date=due, first_answered_at=answered, created_at=now, **more)
+            )  # fmt: skip
+
+        add("PA-1", today, now, status="answered", rating=4)
+        late = now + dt.timedelta(hours=2)
+        add("PA-2", today - dt.timedelta(days=1), late, status="answered", rating=2)
+        add("PA-3", today - dt.timedelta(days=1), None)  # overdue, still new
+        add("PA-4", today + dt.timedelta(days=5), None)  # not due yet: not judged
+    with services.sessions() as session:
+        board = build_dashboard(session, today)
+    week = board.weeks[-1]
+    assert len(board.weeks) == 12
+    assert week.filed == 4
+    assert (week.judged, week.on_time) == (3, 1)
+    assert board.overdue_now == 1
+    assert board.median_first_answer_hours == 1.0
+    assert week.satisfaction == pytest.approx(0.6)
