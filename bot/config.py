@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     webchat_rotate_minutes: float = Field(default=15.0, ge=0)  # session cookie re-signed
     webchat_replay_grace_seconds: float = Field(default=30.0, ge=0)
     webchat_wait_seconds: float = Field(default=20.0, gt=0)  # then the page polls instead
+    webchat_keep_days: float = Field(default=180.0, gt=0)  # idle conversations then deleted
+    webchat_upload_dir: Path = Path("webchat-uploads")  # photos and PDFs; never served
+    webchat_upload_max_bytes: int = Field(default=5 * 1024 * 1024, ge=0)  # 0: no uploads
 
     host: str = "127.0.0.1"
     port: int = 8080

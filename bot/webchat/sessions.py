@@ -13,11 +13,11 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.models import utcnow
-from bot.webchat.models import WebSession
+from bot.webchat.models import WebMessage, WebSession
 
 SESSION_ID_BYTES = 16  # 128 random bits, 22 url-safe characters
 
@@ -67,3 +67,13 @@ def resume(
         )
         # Touched no row: another request rotated it a moment ago, to the same generation.
         return Current(sid, generation + 1, True)
+
+
+def forget_idle(engine: Engine, keep: dt.timedelta) -> int:
+    """Delete sessions nobody used for `keep`, with their conversation; returns how many.
+
+    Their tickets stay (with the staff, and trackable with the code and passcode)."""
+    idle = select(WebSession.id).where(WebSession.last_seen_at < utcnow() - keep)
+    with engine.begin() as connection:
+        connection.execute(delete(WebMessage).where(WebMessage.session_id.in_(idle)))
+        return connection.execute(delete(WebSession).where(WebSession.id.in_(idle))).rowcount

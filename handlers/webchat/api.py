@@ -23,7 +23,7 @@ from bot.gateway import inbox
 from bot.gateway.flood import FloodGate, Verdict
 from bot.gateway.front import Gateway
 from bot.webchat import history
-from handlers.webchat import guard
+from handlers.webchat import guard, upload
 from handlers.webchat.config import WebchatConfig
 from handlers.webchat.convert import CHANNEL
 from handlers.webchat.respond import Waiters
@@ -31,7 +31,7 @@ from handlers.webchat.session import current, keep
 from handlers.webchat.shape import MAX_BODY, BadRequestError, ChatRequest, parse, stored
 
 log = logging.getLogger(__name__)
-CHAT_PATH, HISTORY_PATH = "/api/chat", "/api/chat/history"
+CHAT_PATH, HISTORY_PATH, UPLOAD_PATH = "/api/chat", "/api/chat/history", "/api/chat/upload"
 CHECK_EVERY = 0.25  # seconds between looks in the database (another worker's answer)
 
 
@@ -45,16 +45,16 @@ class Door(Protocol):
     per_ip: FloodGate
 
 
-async def _body(request: Request) -> bytes:
-    """The body, refused as too long as soon as it passes `MAX_BODY` (never read whole)."""
+async def _body(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The body, refused as too long as soon as it passes `limit` (never read whole)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
+    if declared.isdigit() and int(declared) > limit:
         raise BadRequestError("too_long")
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > limit:
             raise BadRequestError("too_long")
         chunks.append(chunk)
     return b"".join(chunks)
@@ -76,6 +76,8 @@ class ChatApi:
         """POST/OPTIONS /api/chat, GET/OPTIONS /api/chat/history."""
         return [
             Route(CHAT_PATH, self._safe(self.chat), methods=["POST"]),
+            Route(UPLOAD_PATH, self._safe(self.attach), methods=["POST"]),
+            Route(UPLOAD_PATH, self.preflight, methods=["OPTIONS"]),
             Route(HISTORY_PATH, self._safe(self.history), methods=["GET"]),
             Route(CHAT_PATH, self.preflight, methods=["OPTIONS"]),
             Route(HISTORY_PATH, self.preflight, methods=["OPTIONS"]),
@@ -103,14 +105,21 @@ class ChatApi:
     def _limited(self, gate: FloodGate, key: str) -> bool:
         return gate.check(key, time.time()) is not Verdict.ALLOW
 
-    async def chat(self, request: Request) -> Response:
-        """One citizen message in, the replies out."""
-        config, lang = self.door.config, guard.language(request)
-        if not guard.csrf_ok(request, config.origins):
+    async def _admit(self, request: Request, lang: str) -> Response | None:
+        """A refusal for a cross-site request or an address over its limit; None: go on."""
+        if not guard.csrf_ok(request, self.door.config.origins):
             return guard.refuse(self.kb, 403, "forbidden", "web.forbidden", lang)
         ip_key = f"web-ip:{guard.client_ip(request)}"
         if await asyncio.to_thread(self._limited, self.door.per_ip, ip_key):
             return guard.refuse(self.kb, 429, "busy", "web.busy", lang)
+        return None
+
+    async def chat(self, request: Request) -> Response:
+        """One citizen message in, the replies out."""
+        config, lang = self.door.config, guard.language(request)
+        refused = await self._admit(request, lang)
+        if refused is not None:
+            return refused
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return guard.refuse(self.kb, 415, "bad_request", "web.bad_request", lang)
         try:
@@ -121,7 +130,35 @@ class ChatApi:
                 limit = str(config.max_chars)
                 return guard.refuse(self.kb, 413, "too_long", "web.too_long", lang, limit=limit)
             return guard.refuse(self.kb, 400, "bad_request", "web.bad_request", lang)
-        lang = asked.lang or lang
+        return await self._answer(request, asked, asked.lang or lang)
+
+    async def attach(self, request: Request) -> Response:
+        """A photo or PDF (the raw body, its type in Content-Type), kept with a feedback draft."""
+        config = self.door.config
+        lang = guard.language(request, request.query_params.get("lang"))
+        refused = await self._admit(request, lang)
+        if refused is not None:
+            return refused
+        megabytes = f"{config.upload_max_bytes / 1048576:g}"
+        if config.upload_max_bytes <= 0:
+            return guard.refuse(self.kb, 415, "upload_type", "web.upload_type", lang)
+        try:
+            data = await _body(request, config.upload_max_bytes)
+        except BadRequestError:
+            return guard.refuse(self.kb, 413, "too_long", "web.upload_size", lang, limit=megabytes)
+        kind = upload.sniff(request.headers.get("content-type", ""), data)
+        if kind is None:
+            return guard.refuse(self.kb, 415, "upload_type", "web.upload_type", lang)
+        ref = await asyncio.to_thread(upload.store, config.upload_dir, data, kind)
+        name = upload.file_name(request.headers.get(upload.NAME_HEADER))
+        attached = {"kind": kind.kind, "ref": ref, "name": name}
+        return await self._answer(
+            request, ChatRequest(label=f"📎 {name}", lang=lang, upload=attached), lang
+        )
+
+    async def _answer(self, request: Request, asked: ChatRequest, lang: str) -> Response:
+        """The session (new when the cookie is not ours), its limit, then the exchange."""
+        config = self.door.config
         found = await current(self.engine, config, request, create=True)
         assert found is not None
         session_key = f"web:{found.id}"

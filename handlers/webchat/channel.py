@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -10,7 +11,10 @@ from starlette.routing import BaseRoute
 from bot.config import Settings
 from bot.gateway.flood import FloodGate
 from bot.gateway.front import Gateway
+from bot.models import utcnow
 from bot.shared.backends import SharedFloodGate
+from bot.shared.jobs import claim_alone
+from bot.webchat import sessions
 from handlers.channel import BackgroundTask, Disabled
 from handlers.webchat.api import ChatApi
 from handlers.webchat.config import WEBCHAT_OFF, WebchatConfig
@@ -19,6 +23,8 @@ from handlers.webchat.pages import page_routes
 from handlers.webchat.respond import Waiters, WebAdapter, WebSender
 
 log = logging.getLogger(__name__)
+FORGET_EVERY = 6 * 3600.0  # seconds between looks for idle sessions
+FORGET_JOB = "forget-webchat-sessions"
 UNSIGNED_WARNING = (
     "WEBCHAT_SECRET is not set: web chat sessions are signed with a random key of this "
     "process (they end at a restart and are not shared by several workers); set it in production"
@@ -75,8 +81,24 @@ class WebchatChannel:
         return WebSender(self.gateway.services.engine)
 
     def jobs(self) -> list[BackgroundTask]:
-        """None: the page polls."""
-        return []
+        """Forget idle conversations (one worker per period); live updates need none: the page
+        polls."""
+        return [self._forget_forever]
+
+    async def _forget_forever(self) -> None:
+        services = self.gateway.services
+        while True:
+            period = f"{int(utcnow().timestamp() // FORGET_EVERY)}"
+            try:
+                if await asyncio.to_thread(claim_alone, services.sessions, FORGET_JOB, period):
+                    gone = await asyncio.to_thread(
+                        sessions.forget_idle, services.engine, self.config.keep
+                    )
+                    if gone:
+                        log.info("forgot %d idle web chat session(s)", gone)
+            except Exception:
+                log.exception("could not forget idle web chat sessions")
+            await asyncio.sleep(FORGET_EVERY)
 
 
 def webchat_channel(

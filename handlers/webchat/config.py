@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.config import Settings
 
@@ -42,6 +43,9 @@ class WebchatConfig:
     rotate_every: dt.timedelta
     grace: dt.timedelta
     wait_seconds: float
+    keep: dt.timedelta  # an idle session and its conversation are deleted after this
+    upload_dir: Path
+    upload_max_bytes: int  # 0: uploads are off
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebchatConfig | None:
@@ -65,6 +69,9 @@ class WebchatConfig:
             rotate_every=dt.timedelta(minutes=settings.webchat_rotate_minutes),
             grace=dt.timedelta(seconds=settings.webchat_replay_grace_seconds),
             wait_seconds=settings.webchat_wait_seconds,
+            keep=dt.timedelta(days=settings.webchat_keep_days),
+            upload_dir=settings.webchat_upload_dir,
+            upload_max_bytes=settings.webchat_upload_max_bytes,
         )
 
     def __repr__(self) -> str:

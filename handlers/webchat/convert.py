@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.gateway.events import Arrival
-from bot.messages import Inbound
+from bot.messages import Attachment, Inbound
 
 CHANNEL = "webchat"
 OPENING = "/start"  # sent by the page itself when a conversation begins: not shown as said
@@ -27,6 +27,14 @@ def translate(payload: dict[str, Any]) -> Arrival | None:
     if not isinstance(session, str) or not isinstance(message_id, str):
         return None
     lang = payload.get("lang") if isinstance(payload.get("lang"), str) else None
+    upload = payload.get("upload")
+    if isinstance(upload, dict):
+        kind, ref, name = (str(upload.get(k, "")) for k in ("kind", "ref", "name"))
+        attached = (Attachment(kind, ref, name or None),)
+        inbound = Inbound(
+            CHANNEL, session, attachments=attached, unsupported=kind, language_hint=lang
+        )
+        return Arrival(inbound, Where(session, message_id, str(payload.get("label") or "")))
     button = payload.get("button")
     if isinstance(button, str):
         label = payload.get("label")

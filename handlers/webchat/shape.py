@@ -26,8 +26,9 @@ class ChatRequest:
 
     text: str = ""
     button: str | None = None
-    label: str = ""  # the pressed button's label, shown in the conversation
+    label: str = ""  # the pressed button's label (or the file's name), shown as said
     lang: str | None = None
+    upload: dict[str, str] | None = None  # kind, ref, name of a stored photo or PDF
 
 
 def _string(data: dict[str, Any], key: str) -> str | None:
@@ -77,7 +78,9 @@ def _request(data: dict[str, Any], max_chars: int, lang: str | None) -> ChatRequ
 def stored(request: ChatRequest, session: str, message_id: str) -> dict[str, Any]:
     """The inbox payload for the front door (translated later by `convert.translate`)."""
     body: dict[str, Any] = {"sid": session, "mid": message_id}
-    if request.button is not None:
+    if request.upload is not None:
+        body["upload"], body["label"] = request.upload, request.label
+    elif request.button is not None:
         body["button"], body["label"] = request.button, request.label
     else:
         body["text"] = request.text

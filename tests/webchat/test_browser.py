@@ -39,6 +39,7 @@ PORTAL = """<!doctype html>
 <main><p>Tin tức, thông báo của xã.</p></main>
 {snippet}
 </body></html>"""
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ATTACKER = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title></head>
 <body><main><h1>Win a prize</h1></main></body></html>"""
 WEB = {
@@ -192,6 +193,13 @@ def test_feedback_staff_answer_arrives_live_and_survives_reload(
     expect(bots(page).first).to_be_visible()
     ask(page, "/phananh")
     click(page, "Hồ sơ trễ hẹn")
+    before = bots(page).count()
+    photo = {"name": "giấy hẹn.png", "mimeType": "image/png", "buffer": PNG}
+    page.locator("#file").set_input_files(files=[photo])  # what the 📎 button opens
+    expect(bots(page)).not_to_have_count(before, timeout=15000)
+    expect(bots(page).last).to_contain_text("Đã nhận 1 tệp")
+    expect(page.locator(".msg.citizen", has_text="📎 giấy hẹn.png")).to_be_visible()
+    expect(page.locator("#send")).to_be_enabled()
     ask(page, "Tôi nộp hồ sơ khai sinh ngày 3/11, hẹn trả 10/11 nhưng chưa có kết quả.")
     ask(page, "Bộ phận Một cửa xã")
     click(page, "Đồng ý")

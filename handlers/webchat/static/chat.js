@@ -15,6 +15,7 @@
       input: "Nhập câu hỏi",
       placeholder: "Nhập câu hỏi…",
       send: "Gửi",
+      attach: "Gửi ảnh hoặc tệp PDF",
       you: "Ông/Bà:",
       bot: "Trợ lý:",
       note: "Thông báo:",
@@ -34,6 +35,7 @@
       input: "Type your question",
       placeholder: "Type your question…",
       send: "Send",
+      attach: "Send a photo or a PDF",
       you: "You:",
       bot: "Assistant:",
       note: "Notice:",
@@ -62,7 +64,9 @@
     form: document.getElementById("form"),
     input: document.getElementById("input"),
     inputLabel: document.getElementById("input-label"),
-    send: document.getElementById("send")
+    send: document.getElementById("send"),
+    attach: document.getElementById("attach"),
+    file: document.getElementById("file")
   };
   var seen = {};
   var last = 0;
@@ -91,6 +95,8 @@
     el.inputLabel.textContent = t("input");
     el.input.placeholder = t("placeholder");
     el.send.textContent = t("send");
+    el.attach.setAttribute("aria-label", t("attach"));
+    el.attach.title = t("attach");
   }
 
   /* Text with clickable http(s) links, line breaks kept by CSS (pre-wrap). */
@@ -162,13 +168,17 @@
 
   function note(text) { show({ role: "note", text: text }); }
 
-  function call(method, path, body) {
+  function call(method, path, body, file) {
     var options = {
       method: method,
       credentials: "same-origin",
       headers: { "X-CCHC-Chat": "1", "Accept": "application/json" }
     };
-    if (body) {
+    if (file) {
+      options.headers["Content-Type"] = file.type || "application/octet-stream";
+      options.headers["X-File-Name"] = encodeURIComponent(file.name);
+      options.body = file;
+    } else if (body) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
@@ -179,15 +189,17 @@
     });
   }
 
-  function send(body, shown) {
+  function send(body, shown, file) {
     if (busy) return;
     busy = true;
     started = true;
     body.lang = lang;
     var mine = shown ? show({ role: "citizen", text: shown }) : null;
     el.send.disabled = true;
+    el.attach.disabled = true;
     el.status.textContent = t("waiting");
-    call("POST", "/api/chat", body).then(function (answer) {
+    var path = file ? "/api/chat/upload?lang=" + lang : "/api/chat";
+    call("POST", path, body, file).then(function (answer) {
       var data = answer.data || {};
       if (answer.status >= 400) {
         if (mine && answer.status !== 429) mine.classList.add("unsent");
@@ -203,6 +215,7 @@
     }).then(function () {
       busy = false;
       el.send.disabled = false;
+      el.attach.disabled = false;
       el.status.textContent = "";
     });
   }
@@ -255,6 +268,12 @@
     }
   });
   el.lang.addEventListener("click", switchLanguage);
+  el.attach.addEventListener("click", function () { el.file.click(); });
+  el.file.addEventListener("change", function () {
+    var file = el.file.files && el.file.files[0];
+    el.file.value = "";
+    if (file) send({}, "📎 " + file.name, file);
+  });
   if (embedded) {
     el.close.hidden = false;
     var closeFrame = function () { window.parent.postMessage("cchc-chat:close", "*"); };
