@@ -194,6 +194,7 @@ def phase(
         fake.listeners.append(record)
         for n in range(subscribers):
             fake.add_chat(token, FIRST_CHAT + n)
+        fake.add_chat(token, 1)  # the staff member, who gets the final summary
         announcement_id = seed(url, subscribers)
         started = time.monotonic()
         process = _spawn(url, fake.base_url, token, rate, announcement_id)
