@@ -151,10 +151,16 @@ class Dispatcher:
         sent = 0
         for start in range(0, len(rows), self.concurrency):
             window = rows[start : start + self.concurrency]
+            together = len(window) > 1  # then one commit marks the window's sent rows
             outcomes = await asyncio.gather(
-                *(self._deliver_row(sender, row, lease) for row in window)
+                *(self._deliver_row(sender, row, lease, together) for row in window)
             )
-            sent += sum(1 for outcome in outcomes if outcome is Outcome.SENT)
+            done = [r for r, o in zip(window, outcomes, strict=True) if o is Outcome.SENT]
+            if together and done:
+                await asyncio.to_thread(
+                    outbox_rows.mark_all_sent, self.sessions, done, self.clock()
+                )
+            sent += len(done)
             if any(o in (Outcome.PAUSE, Outcome.LOST) for o in outcomes):
                 # A paused row has its own retry time; a lost one was not sent and goes back
                 # too (release only touches rows still carrying our claim token).
@@ -164,7 +170,9 @@ class Dispatcher:
                 break
         return sent
 
-    async def _deliver_row(self, sender: Sender, row: Claimed, lease: Lease) -> Outcome:
+    async def _deliver_row(
+        self, sender: Sender, row: Claimed, lease: Lease, defer: bool = False
+    ) -> Outcome:
         for part in range(row.parts_sent, len(row.replies)):
             await self._throttle(sender)
             if not await self._hold(lease):
@@ -187,7 +195,8 @@ class Dispatcher:
                 if not kept:
                     return Outcome.LOST
                 lease.until = until
-        await asyncio.to_thread(outbox_rows.mark_sent, self.sessions, row, self.clock())
+        if not defer:
+            await asyncio.to_thread(outbox_rows.mark_sent, self.sessions, row, self.clock())
         return Outcome.SENT
 
     async def _hold(self, lease: Lease) -> bool:

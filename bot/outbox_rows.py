@@ -169,21 +169,29 @@ def record_part(
 
 def mark_sent(sessions: sessionmaker[Session], row: Claimed, now: dt.datetime) -> None:
     """The whole row was delivered."""
+    mark_all_sent(sessions, [row], now)
+
+
+def mark_all_sent(
+    sessions: sessionmaker[Session], rows: Sequence[Claimed], now: dt.datetime
+) -> None:
+    """These rows were delivered: one commit for all of them (rows sent together)."""
     with sessions.begin() as session:
-        done = session.execute(
-            update(OutboxMessage)
-            .where(owned(row))
-            .values(
-                status=SENT,
-                sent_at=now,
-                attempts=OutboxMessage.attempts + 1,
-                parts_sent=len(row.replies),
-                lease_until=None,
-                last_error=None,
+        for row in rows:
+            done = session.execute(
+                update(OutboxMessage)
+                .where(owned(row))
+                .values(
+                    status=SENT,
+                    sent_at=now,
+                    attempts=OutboxMessage.attempts + 1,
+                    parts_sent=len(row.replies),
+                    lease_until=None,
+                    last_error=None,
+                )
             )
-        )
-        if rowcount(done) != 1:
-            log.warning("outbox row %s was reclaimed while being sent", row.id)
+            if rowcount(done) != 1:
+                log.warning("outbox row %s was reclaimed while being sent", row.id)
 
 
 def mark_failed(

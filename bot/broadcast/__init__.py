@@ -19,10 +19,10 @@ def install(assistant: Assistant) -> None:
     """Register /dangky, /huydangky, their buttons and words, and /thongbao for staff."""
     from bot.broadcast.compose import Compose
 
-    assistant.command("dangky", "subscribe")(chat.subscribe_command)
-    assistant.command("huydangky", "unsubscribe")(chat.unsubscribe_command)
-    assistant.action(chat.CHOOSE, chat.on_choose)
-    assistant.action(chat.UNSUBSCRIBE, chat.on_unsubscribe_button)
+    assistant.command("dangky", "subscribe")(chat.private_only(chat.subscribe_command))
+    assistant.command("huydangky", "unsubscribe")(chat.private_only(chat.unsubscribe_command))
+    assistant.action(chat.CHOOSE, chat.private_only(chat.on_choose))
+    assistant.action(chat.UNSUBSCRIBE, chat.on_unsubscribe_button)  # under a private message
     assistant.text_hook(chat.text_hook)
     compose = Compose()  # refuses groups and anyone who is not active staff
     assistant.command("thongbao")(compose.command)

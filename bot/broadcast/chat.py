@@ -7,7 +7,7 @@ from bot.broadcast import subscribers
 from bot.broadcast.texts import text
 from bot.callbacks import record_id
 from bot.messages import Button, Reply
-from bot.turn import Turn
+from bot.turn import Handler, Turn
 from knowledge.normaliser import fold
 from knowledge.schema import KnowledgeBase
 
@@ -98,6 +98,17 @@ def _area_menu(turn: Turn) -> Reply:
     return Reply(text("choose_area", turn.lang), tuple(rows))
 
 
+def private_only(handler: Handler) -> Handler:
+    """News is sent to a private chat, and an area is personal: not in a group."""
+
+    def guarded(turn: Turn, arg: str, /) -> list[Reply]:
+        if turn.inbound.group is not None:
+            return [Reply(text("private_only", turn.lang))]
+        return handler(turn, arg)
+
+    return guarded
+
+
 def subscribe_command(turn: Turn, _arg: str, source: str = "command") -> list[Reply]:
     """/dangky: subscribe (or say it is on) and show the choices."""
     new = subscribers.subscribe(turn.session, turn.contact, source)
@@ -154,6 +165,8 @@ def words_intent(message: str) -> str | None:
 def text_hook(turn: Turn) -> list[Reply] | None:
     """Typed "đăng ký nhận tin" / "ngừng nhận tin" act like the commands."""
     intent = words_intent(turn.inbound.text)
+    if intent is not None and turn.inbound.group is not None:
+        return None  # in a group, words are a conversation, not a request to the bot
     if intent == "subscribe":
         return subscribe_command(turn, "", "text")
     if intent == "unsubscribe":

@@ -20,7 +20,10 @@ from sqlalchemy.orm import Session
 from bot.broadcast import subscribers
 from bot.broadcast.announcements import render
 from bot.broadcast.models import DONE, RUNNING, SCHEDULED, Announcement
-from bot.outbox import BULK, PENDING, OutboxMessage, dump_replies
+from bot.broadcast.progress import progress, summary_vi
+from bot.feedback.models import Staff
+from bot.messages import Reply
+from bot.outbox import BULK, PENDING, OutboxMessage, dump_replies, enqueue
 from bot.sqlutil import rowcount
 
 BATCH = 500
@@ -61,6 +64,7 @@ class Expander:
         if item.expanded:
             if pending == 0:
                 item.status, item.finished_at = DONE, now
+                self._summary(session, item, now)
             return 0
         if pending >= self.window:
             return 0
@@ -86,6 +90,17 @@ class Expander:
         )
         session.refresh(item)
         return inserted
+
+    def _summary(self, session: Session, item: Announcement, now: dt.datetime) -> None:
+        """The final figures to the staff member who sent it (priority lane, once)."""
+        staff = session.get(Staff, item.staff_id) if item.staff_id else None
+        if staff is None:
+            return
+        session.flush()
+        text = summary_vi(item, progress(session, item, now))
+        enqueue(
+            session, staff.channel, staff.external_id, [Reply(text)], key=f"ann-done:{item.id}"
+        )
 
     def _rows(
         self, item: Announcement, found: list[tuple[int, str, str, str]], now: dt.datetime

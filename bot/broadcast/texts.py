@@ -22,6 +22,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "button.stop": "Ngừng nhận tin",
         "button.unsubscribe": "🔕 Ngừng nhận tin",
         "not_subscribed": "Ông/Bà chưa đăng ký nhận tin. Gõ /dangky để đăng ký.",
+        "private_only": "Mời Ông/Bà nhắn /dangky trong tin nhắn riêng với trợ lý để đăng ký "
+        "và chọn khu vực nhận tin.",
         "footer": "Tin từ {name}.",
         "link": "Xem thêm: {link}",
         "image": "Hình ảnh: {url}",
@@ -45,6 +47,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "button.stop": "Stop news",
         "button.unsubscribe": "🔕 Stop news",
         "not_subscribed": "You are not subscribed. Send /dangky to subscribe.",
+        "private_only": "Please send /dangky in a private chat with the assistant to subscribe "
+        "and choose your area.",
         "footer": "News from {name}.",
         "link": "More: {link}",
         "image": "Picture: {url}",

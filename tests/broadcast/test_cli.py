@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import threading
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +16,7 @@ from bot.broadcast.models import Announcement, AnnouncementEvent
 from bot.cli import main
 from bot.dispatcher import Dispatcher
 from bot.feedback.reports import build_report
-from bot.feedback.workdays import local_date
+from bot.feedback.workdays import OFFICE_TZ, local_date
 from bot.models import utcnow
 from bot.outbox import OutboxMessage
 from bot.runtime import Services
@@ -23,10 +25,13 @@ from tests.feedback.chat import RecordingSender
 
 
 @pytest.fixture
-def cli_env(services: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
+def cli_env(services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
     monkeypatch.setenv("DATABASE_URL", services.settings.database_url)
     add_staff(services, "900", channel="telegram")
-    return services
+    handlers = logging.getLogger().handlers[:]
+    yield services
+    # `main` points logging at this test's captured stderr; later tests must not write there.
+    logging.getLogger().handlers[:] = handlers
 
 
 def test_create_preview_confirm_show_and_cancel(
@@ -122,3 +127,22 @@ def test_bulletin_drafts_the_month(cli_env: Services, capsys: pytest.CaptureFixt
         bulletin = session.scalars(select(Announcement).where(Announcement.id == 2)).one()
         assert (bulletin.kind, bulletin.status) == ("bulletin", "draft")
     assert main(["broadcast", "bulletin", "--month", "12-2026", "--as", "900"]) == 1
+
+
+def test_scheduled_from_the_cli_starts_at_its_time(
+    cli_env: Services, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_subscribers(cli_env, 2, channel="telegram", area="tdp_1")
+    add_subscribers(cli_env, 2, channel="telegram", start=50)
+    at = (utcnow() + dt.timedelta(hours=3)).astimezone(OFFICE_TZ).strftime("%Y-%m-%dT%H:%M")
+    args = ["broadcast", "create", "--as", "900", "--text", "Tin", "--area", "tdp_1"]
+    assert main([*args, "--at", at, "--confirm"]) == 0
+    assert "(scheduled), 2 subscriber(s)" in capsys.readouterr().out
+    expander = Expander()
+    with cli_env.sessions.begin() as session:
+        assert expander(session, utcnow()) == 0  # not yet
+    with cli_env.sessions.begin() as session:
+        assert expander(session, utcnow() + dt.timedelta(hours=3, minutes=1)) == 2
+    with cli_env.sessions() as session:
+        item = session.scalars(select(Announcement)).one()
+        assert (item.status, item.audience_size) == ("running", 2)

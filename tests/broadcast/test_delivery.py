@@ -117,6 +117,8 @@ def test_every_subscriber_once_blocked_counted_after_a_crash_mid_send(services: 
         async def send(self, recipient: str, replies: list[Reply]) -> None:
             if recipient in blocked:
                 raise DeliveryError("Forbidden: bot was blocked by the user", permanent=True)
+            if recipient == "900":  # the final summary to the staff member
+                return
             if transient_left.get(recipient):
                 transient_left[recipient] -= 1
                 raise DeliveryError("Bad Gateway")
@@ -265,5 +267,6 @@ def test_rows_in_flight_together_still_reach_everyone_once_through_a_429(
         concurrency=4,
     )
     _drain(dispatcher, clock, passes=30)
-    assert Counter(who for who, _ in sender.sent) == Counter(ids)  # each exactly once
+    got = Counter(who for who, _ in sender.sent if who != "900")  # 900: the staff's summary
+    assert got == Counter(ids)  # each exactly once
     assert announcement(services, announcement_id).status == DONE

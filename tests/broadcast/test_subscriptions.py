@@ -114,3 +114,13 @@ def test_audience_filters_by_topic_and_area_and_skips_blocked_and_zalo(
         assert subscribers.audience_size(session, ["cu_tru"], ()) == 4
         assert subscribers.audience_size(session, ["ho_tich"], ()) == 3
         assert subscribers.audience_size(session, ["ho_tich"], ["thon_tay"]) == 0
+
+
+def test_in_a_group_subscribing_is_asked_for_in_a_private_chat(services: Services) -> None:
+    [reply] = say(services, "u1", command="dangky", group="-100123")
+    assert "tin nhắn riêng" in reply.text
+    assert not _contact(services).subscribed
+    assert all(
+        not r.text.startswith("Ông/Bà đã")
+        for r in say(services, "u1", "đăng ký nhận tin", group="-100123")
+    )

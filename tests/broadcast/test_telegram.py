@@ -43,6 +43,7 @@ async def test_area_announcement_through_429_403_502_and_timeouts(
         if chat != "7003":  # 7003 blocked the bot: Telegram answers 403
             fake_telegram.add_chat(token, int(chat))
     add_staff(services, "555", channel="telegram")
+    fake_telegram.add_chat(token, 555)  # the staff member, who gets the final summary
     announcement_id = start_announcement(
         services, TEXT, staff_user="555", staff_channel="telegram", areas=["thon_dong"]
     )
@@ -64,7 +65,11 @@ async def test_area_announcement_through_429_403_502_and_timeouts(
             await dispatcher.run_once()
             await asyncio.sleep(0.05)
 
-    sent = [c for c in fake_telegram.calls(token, "sendMessage") if c.ok]
+    calls = fake_telegram.calls(token, "sendMessage")
+    summary = [c for c in calls if c.ok and c.params["chat_id"] == 555]
+    assert len(summary) == 1
+    assert "đã gửi 29/30" in summary[0].params["text"]
+    sent = [c for c in calls if c.ok and c.params["chat_id"] != 555]
     received = Counter(str(c.params["chat_id"]) for c in sent)
     assert set(received) == set(area) - {"7003"}  # Thôn Tây got nothing
     assert set(received.values()) == {1}  # nobody twice

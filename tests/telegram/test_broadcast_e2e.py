@@ -61,6 +61,7 @@ async def test_staff_sends_to_an_area_and_a_citizen_unsubscribes_from_it(
     assert not [m for m in sent_to(bot, binh.chat_id) if TEXT in m["text"]]
     with bot.services.sessions() as session:
         assert session.scalars(select(Announcement.status)).one() == "done"
+    assert "đã gửi xong" in sent_to(bot, lan.chat_id)[-1]["text"]  # the final summary
 
     await lan.presses("🔄 Cập nhật")  # the status card is redrawn in place
     assert "đã gửi 1/1" in sent_to(bot, lan.chat_id)[-1]["text"]
