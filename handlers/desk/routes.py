@@ -43,6 +43,7 @@ def desk_routes(
         Route("/gaps", guarded(desk, gaps.gaps_page), methods=get),
         Route("/gaps/mark", guarded(desk, gaps.gap_mark), methods=post),
         Route("/gaps/draft", guarded(desk, gaps.gap_draft), methods=get),
+        Route("/kb/reload", guarded(desk, gaps.kb_reload, "admin"), methods=post),
         Route("/try", guarded(desk, gaps.try_page), methods=get),
         Route("/broadcasts", guarded(desk, broadcasts.list_page), methods=get),
         Route("/broadcasts/new", guarded(desk, broadcasts.compose_page), methods=get),
