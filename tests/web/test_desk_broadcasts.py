@@ -127,6 +127,10 @@ def test_cancel_and_the_progress_page_match_the_outbox(services: Services, desk:
         made = compose(c, text=TEXT, audience="some", **{"area:thon_dong": "1"})
         announcement_id = int(made.headers["location"].rsplit("/", 1)[1])
         act(c, announcement_id, "confirm")
+        # "Hủy bản nháp" pressed on the draft's page, now stale: it must not stop the sending
+        stale = act_with_version(c, announcement_id, "1")
+        assert stale.headers["location"].endswith("error=stale")
+        assert columns(services, announcement_id)[6] == "running"
         with services.sessions.begin() as session:
             assert Expander()(session, utcnow()) == 6
             ids = list(session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)))
