@@ -16,7 +16,7 @@ from bot.broadcast import announcements, subscribers
 from bot.broadcast.announcements import MAX_TEXT, Draft, NotAllowedError, render
 from bot.broadcast.chat import areas, topics
 from bot.broadcast.models import RUNNING, SCHEDULED, Announcement, AnnouncementEvent
-from bot.broadcast.progress import progress
+from bot.broadcast.progress import progress, summary_vi
 from bot.feedback.workdays import OFFICE_TZ
 from handlers.desk.context import Ctx, redirect
 
@@ -162,6 +162,7 @@ def detail_page(ctx: Ctx) -> Response:
         item=item,
         shown=render(item, "vi"),
         figures=figures,
+        summary=summary_vi(item, figures),
         reach=reach,
         audience=audience_label(ctx, item),
         labels=STATUS_VI,

@@ -156,6 +156,7 @@ def test_cancel_and_the_progress_page_match_the_outbox(services: Services, desk:
         assert '<td id="cancelled">1</td>' in final
         assert '<td id="pending">0</td>' in final
         assert "Dừng gửi" not in final
+        assert "(đã hủy): đã gửi 3/6, lỗi 1, bị chặn 1" in final  # the core's summary
         stale = act_with_version(c, announcement_id, "1")
         assert stale.headers["location"].endswith("error=stale")
 
