@@ -23,6 +23,7 @@ from bot.texts import LANGUAGE_NAMES, LANGUAGES
 from bot.turn import Flow, Handler, Turn
 from knowledge.aspect import ASPECTS
 from knowledge.matcher import Matcher
+from knowledge.schema import KnowledgeBase
 
 log = logging.getLogger(__name__)
 TextHook = Callable[[Turn], list[Reply] | None]
@@ -43,9 +44,8 @@ class Assistant:
         sessions: sessionmaker[Session],
         followup_ttl: dt.timedelta = followup.DEFAULT_TTL,
     ) -> None:
-        self.matcher = matcher
+        self._matcher = matcher  # one reference, replaced whole by `use_matcher`
         self.followup_ttl = followup_ttl  # how long a topic stays the one follow-ups refer to
-        self.kb = matcher.kb
         self.sessions = sessions
         self.commands: dict[str, Handler] = {}
         self.actions: dict[str, Handler] = {}
@@ -55,6 +55,21 @@ class Assistant:
         found = {lang for entry in self.kb.entries.values() for lang in entry.answer}
         self.languages = [*LANGUAGES, *sorted(found - set(LANGUAGES))]
         self._register_defaults()
+
+    @property
+    def matcher(self) -> Matcher:
+        """The matcher serving now (a reload swaps it whole)."""
+        return self._matcher
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base of the matcher serving now."""
+        return self._matcher.kb
+
+    def use_matcher(self, matcher: Matcher) -> None:
+        """Serve from `matcher` from the next message on (one reference assignment, atomic
+        under the GIL; a message being handled keeps the matcher it started with)."""
+        self._matcher = matcher
 
     # -- registry --------------------------------------------------------------------------
     def command(self, *names: str) -> Callable[[Handler], Handler]:
@@ -144,19 +159,21 @@ class Assistant:
         # Text no database can store (NUL, lone surrogates) goes first, whatever the channel
         # and whichever entry (handle, handle_once, the front door's handle_in) it came by.
         inbound = clean_inbound(inbound)
+        matcher = self._matcher  # the whole message is handled by one knowledge base
+        kb = matcher.kb
         contact = upsert_contact(session, inbound)
-        turn = Turn(session, contact, inbound, self.kb, self._language(session, contact, inbound))
+        turn = Turn(session, contact, inbound, kb, self._language(session, contact, inbound))
         if inbound.payload:
             parsed = split_payload(inbound.payload)
             action = self.actions.get(parsed[0]) if parsed else None
             if parsed is None or action is None:  # forged, or a button of an older version
-                notice = say(self.kb, "button.unknown", turn.lang)
-                return [menu.main_menu(self.kb, turn.lang, notice)]
+                notice = say(kb, "button.unknown", turn.lang)
+                return [menu.main_menu(kb, turn.lang, notice)]
             return action(turn, parsed[1])
         if inbound.command:
             handler = self.commands.get(inbound.command.lower())
             if handler is None:
-                return [Reply(say(self.kb, "unknown_command", turn.lang))]
+                return [Reply(say(kb, "unknown_command", turn.lang))]
             return handler(turn, inbound.args)
         state = turn.state()
         if state is not None and state.flow in self.flows:
@@ -164,13 +181,13 @@ class Assistant:
             if replies is not None:
                 return replies
         if inbound.unsupported and not inbound.text:
-            return [Reply(say(self.kb, "unsupported", turn.lang))]
+            return [Reply(say(kb, "unsupported", turn.lang))]
         turn.lang = self._text_language(contact, inbound, turn.lang)
         for hook in self.text_hooks:
             hooked = hook(turn)
             if hooked is not None:
                 return hooked
-        return questions.answer_question(turn, self.matcher, self.followup_ttl)
+        return questions.answer_question(turn, matcher, self.followup_ttl)
 
     def _language(self, session: Session, contact: Contact, inbound: Inbound) -> str:
         """The menus' language: the citizen's choice, else the language of their first question.

@@ -42,6 +42,12 @@ def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _kb_reload(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kbreload.cli import reload_command
+
+    return reload_command(args, settings)
+
+
 def _kb_audit(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge.audit import RecordError, audit, read_records, report
     from knowledge.loader import load
@@ -181,6 +187,11 @@ def parser() -> argparse.ArgumentParser:
     validate = kb_sub.add_parser("validate", help="check the knowledge base files")
     validate.add_argument("dir", nargs="?", type=Path)
     validate.set_defaults(run=_kb_validate)
+    kb_reload = kb_sub.add_parser(
+        "reload", help="validate the files and have every running worker serve them"
+    )
+    kb_reload.add_argument("--who", help="your name, kept with the version (default: cli)")
+    kb_reload.set_defaults(run=_kb_reload)
     kb_audit = kb_sub.add_parser(
         "audit",
         help="compare fees, time limits, online filing and "

@@ -13,6 +13,8 @@ from bot import broadcast, feedback, quiz
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.db import make_engine, make_sessions
+from bot.kbreload.live import LiveKb
+from bot.kbreload.versions import fingerprint, kb_directory
 from bot.shared.backends import SharedState, build_shared
 from knowledge.loader import load
 from knowledge.matcher import Matcher
@@ -23,11 +25,16 @@ class Services:
     """The built application parts, handed to channels and commands."""
 
     settings: Settings
-    matcher: Matcher
     engine: Engine
     sessions: sessionmaker[Session]
     assistant: Assistant
     shared: SharedState  # flood, send rate and alert limit shared by every worker
+    live_kb: LiveKb  # which knowledge base this process serves; swaps it on a reload
+
+    @property
+    def matcher(self) -> Matcher:
+        """The matcher serving now (the assistant's: a reload swaps it there)."""
+        return self.assistant.matcher
 
 
 def build_matcher(settings: Settings) -> Matcher:
@@ -39,6 +46,7 @@ def build_matcher(settings: Settings) -> Matcher:
 
 def build(settings: Settings, matcher: Matcher | None = None) -> Services:
     """Every part the running bot needs."""
+    serving = fingerprint(kb_directory(settings))
     matcher = matcher or build_matcher(settings)
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
@@ -48,4 +56,5 @@ def build(settings: Settings, matcher: Matcher | None = None) -> Services:
     quiz.install(assistant)
     redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
     shared = build_shared(engine, redis_url)
-    return Services(settings, matcher, engine, sessions, assistant, shared)
+    live_kb = LiveKb(settings, assistant, serving)
+    return Services(settings, engine, sessions, assistant, shared, live_kb)

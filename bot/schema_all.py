@@ -11,6 +11,7 @@ import bot.choices
 import bot.desk.models
 import bot.feedback.models
 import bot.followup
+import bot.kbreload.models
 import bot.outbox
 import bot.quiz.models
 import bot.shared.models

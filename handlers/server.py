@@ -151,7 +151,8 @@ async def run(
     # The staff desk shows citizens' files through the channel they came from.
     files = {c.name: c.fetch_file for c in channels if isinstance(c, FileChannel)}
     desk = desk_routes(services, files)
-    app = create_app(services, channels, gateway, background=[outbox.run_forever], routes=desk)
+    background = [outbox.run_forever, services.live_kb.job(services.sessions)]  # KB reloads
+    app = create_app(services, channels, gateway, background=background, routes=desk)
     config = uvicorn.Config(
         app,
         host=settings.host,

@@ -79,7 +79,7 @@ def install(
         from bot.feedback.grievance import Grievances, Offer
 
         offer = Offer(
-            Grievances.load(assistant.kb.lexicon.abbreviations), intake, assistant.matcher
+            Grievances.load(assistant.kb.lexicon.abbreviations), intake, lambda: assistant.matcher
         )
         text_hook(private.hook(offer))
         assistant.action(GRIEVANCE, private.handler(offer.on_action))

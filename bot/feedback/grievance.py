@@ -8,7 +8,7 @@ procedure questions, are left to the knowledge base.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -128,10 +128,12 @@ class Grievances:
 class Offer:
     """The text hook that offers to file a told grievance, and its `grv:` buttons."""
 
-    def __init__(self, grievances: Grievances, intake: Intake, matcher: Matcher) -> None:
+    def __init__(
+        self, grievances: Grievances, intake: Intake, matcher: Callable[[], Matcher]
+    ) -> None:
         self.grievances = grievances
         self.intake = intake
-        self.matcher = matcher
+        self.matcher = matcher  # the one serving now (a knowledge-base reload swaps it)
 
     def __call__(self, turn: Turn) -> list[Reply] | None:
         """Offer to file the message as phản ánh when it narrates a grievance."""
@@ -175,7 +177,7 @@ class Offer:
             ]
         if verb == "ask":
             typed = replace(turn.inbound, text=logged.text, payload=None)
-            return answer_question(replace(turn, inbound=typed), self.matcher)
+            return answer_question(replace(turn, inbound=typed), self.matcher())
         draft = Draft(category=category if category in CATEGORIES else OTHER)
         draft.add_description(logged.text)
         draft.description_done = draft.description_sufficient()

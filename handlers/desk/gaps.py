@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from starlette.responses import Response
@@ -9,15 +10,36 @@ from starlette.responses import Response
 from bot.ask import result
 from bot.desk import gaps
 from bot.feedback.duedates import office_today
+from bot.kbreload import versions
 from handlers.desk.context import Ctx, redirect
 
 MAX_QUESTION = 500
 
 
-def gaps_page(ctx: Ctx) -> Response:
+def gaps_page(ctx: Ctx, problems: Sequence[str] = (), status_code: int = 200) -> Response:
     """GET /admin/gaps"""
     found = gaps.open_gaps(ctx.db)
-    return ctx.render("gaps.html", gaps=found, notice=ctx.query.get("notice", ""))
+    return ctx.render(
+        "gaps.html",
+        status_code,
+        gaps=found,
+        notice=ctx.query.get("notice", ""),
+        problems=list(problems),
+        entries=len(ctx.desk.services.matcher.kb.entries),
+    )
+
+
+def kb_reload(ctx: Ctx) -> Response:
+    """POST /admin/kb/reload (admin): validate the files; serve them here at once and record
+    the version so every other worker follows; a broken knowledge base is refused."""
+    built = versions.build(ctx.desk.settings)
+    if built.matcher is None:
+        ctx.audit("kb_reload_refused", built.fingerprint[:12], "; ".join(built.problems)[:2000])
+        return gaps_page(ctx, built.problems, 400)
+    versions.record(ctx.db, built, ctx.staff.name)
+    ctx.desk.services.live_kb.install(built)
+    ctx.audit("kb_reload", built.fingerprint[:12])
+    return redirect("/admin/gaps?notice=reloaded")
 
 
 def gap_mark(ctx: Ctx) -> Response:

@@ -11,7 +11,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.runtime import Services
 from handlers.channel import FileSource
-from handlers.desk import admin, dashboard, days, gaps, items, password, reports
+from handlers.desk import admin, broadcasts, dashboard, days, gaps, items, password, reports
 from handlers.desk.context import Ctx, Desk, guarded, random_key, redirect
 from handlers.desk.files import file_endpoint
 from handlers.desk.login import login_page, logout_page
@@ -43,7 +43,17 @@ def desk_routes(
         Route("/gaps", guarded(desk, gaps.gaps_page), methods=get),
         Route("/gaps/mark", guarded(desk, gaps.gap_mark), methods=post),
         Route("/gaps/draft", guarded(desk, gaps.gap_draft), methods=get),
+        Route("/kb/reload", guarded(desk, gaps.kb_reload, "admin"), methods=post),
         Route("/try", guarded(desk, gaps.try_page), methods=get),
+        Route("/broadcasts", guarded(desk, broadcasts.list_page), methods=get),
+        Route("/broadcasts/new", guarded(desk, broadcasts.compose_page), methods=get),
+        Route("/broadcasts/new", guarded(desk, broadcasts.compose_submit), methods=post),
+        Route(
+            "/broadcasts/{announcement_id:int}", guarded(desk, broadcasts.detail_page), methods=get
+        ),
+        Route(
+            "/broadcasts/{announcement_id:int}/act", guarded(desk, broadcasts.act), methods=post
+        ),
         Route("/password", guarded(desk, password.password_page), methods=get),
         Route("/password", guarded(desk, password.password_change), methods=post),
         Route("/dashboard", guarded(desk, dashboard.dashboard_page), methods=get),
