@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.followup import RecentTopic
@@ -32,6 +32,7 @@ _FIND = (
     select(Contact, DialogueState, RecentTopic.intent, RecentTopic.answered_at)
     .outerjoin(DialogueState, DialogueState.contact_id == Contact.id)
     .outerjoin(RecentTopic, RecentTopic.contact_id == Contact.id)
+    .where(Contact.channel == bindparam("channel"), Contact.external_id == bindparam("user"))
 )
 
 
@@ -43,7 +44,7 @@ def upsert_contact(session: Session, inbound: Inbound) -> Contact:
 def find_contact(session: Session, inbound: Inbound) -> Found:
     """Like `upsert_contact`, with the contact's dialogue state and recent topic."""
     row = session.execute(
-        _FIND.where(Contact.channel == inbound.channel, Contact.external_id == inbound.user_id)
+        _FIND, {"channel": inbound.channel, "user": inbound.user_id}
     ).one_or_none()
     if row is None:
         language = "en" if (inbound.language_hint or "").startswith("en") else "vi"
