@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import followup, menu, questions
 from bot.callbacks import split_payload
-from bot.contacts import upsert_contact
+from bot.contacts import Found, find_contact
 from bot.messages import Button, Inbound, Reply
 from bot.models import Contact, MessageLog, ProcessedUpdate, utcnow
 from bot.render import say
@@ -161,8 +161,10 @@ class Assistant:
         inbound = clean_inbound(inbound)
         matcher = self._matcher  # the whole message is handled by one knowledge base
         kb = matcher.kb
-        contact = upsert_contact(session, inbound)
-        turn = Turn(session, contact, inbound, kb, self._language(session, contact, inbound))
+        found = find_contact(session, inbound)
+        contact = found.contact
+        turn = Turn(session, contact, inbound, kb, self._language(session, found, inbound))
+        turn.no_state, turn.topic, turn.topic_known = found.state is None, found.topic, True
         if inbound.payload:
             parsed = split_payload(inbound.payload)
             action = self.actions.get(parsed[0]) if parsed else None
@@ -189,18 +191,23 @@ class Assistant:
                 return hooked
         return questions.answer_question(turn, matcher, self.followup_ttl)
 
-    def _language(self, session: Session, contact: Contact, inbound: Inbound) -> str:
+    def _language(self, session: Session, found: Found, inbound: Inbound) -> str:
         """The menus' language: the citizen's choice, else the language of their first question.
 
         Later messages in another language are answered in it (`_text_language`) but do not
         flip the menus: one English question from a Vietnamese speaker is not a new choice.
         """
+        contact = found.contact
         if contact.language_chosen or inbound.payload or inbound.command:
             return contact.language
         detected = self._detect(inbound.text)
         if detected is not None and detected != contact.language:
-            asked_before = session.scalar(
-                select(MessageLog.id).where(MessageLog.contact_id == contact.id).limit(1)
+            asked_before = (
+                None
+                if found.new
+                else session.scalar(
+                    select(MessageLog.id).where(MessageLog.contact_id == contact.id).limit(1)
+                )
             )
             if asked_before is None:
                 contact.language = detected

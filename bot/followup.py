@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models import Base, utcnow
-from bot.turn import Turn
+from bot.sqlutil import upsert
+from bot.turn import Topic, Turn
 from knowledge.aspect import detector_for
 from knowledge.matcher import Match, Matcher
 
@@ -34,31 +35,46 @@ class RecentTopic(Base):
     answered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+# The rows are written with Core statements (one round trip each, no unit of work) and never
+# loaded into the session: what the database holds is kept on the turn (`Turn.topic`).
+
+
 def remember(turn: Turn, intent: str) -> None:
-    """Note that `intent` was just shown to the contact (flushed with the turn)."""
-    row = turn.session.get(RecentTopic, turn.contact.id)
-    if row is None:
-        row = RecentTopic(contact_id=turn.contact.id, intent=intent)
-        turn.session.add(row)
-    row.intent, row.answered_at = intent, utcnow()
-    turn.session.flush()
+    """Note that `intent` was just shown to the contact (in the turn's transaction)."""
+    now = utcnow()
+    values = {"contact_id": turn.contact.id, "intent": intent, "answered_at": now}
+    upsert(turn.session, RecentTopic, values, ["contact_id"])
+    turn.topic, turn.topic_known = Topic(intent, now), True
 
 
 def forget(turn: Turn) -> None:
     """Drop the recent topic: the last reply was not an entry's own answer (a variant, a
     suggestion or a decline), so a follow-up has nothing to refer to."""
-    row = turn.session.get(RecentTopic, turn.contact.id)
-    if row is not None:
-        turn.session.delete(row)
-        turn.session.flush()
+    if turn.topic_known and turn.topic is None:
+        return
+    turn.session.connection().execute(
+        delete(RecentTopic).where(RecentTopic.contact_id == turn.contact.id)
+    )
+    turn.topic, turn.topic_known = None, True
 
 
 def recall(turn: Turn, ttl: dt.timedelta) -> str | None:
     """The topic shown to the contact within `ttl`, if it is still in the knowledge base."""
-    row = turn.session.get(RecentTopic, turn.contact.id)
-    if row is None or row.answered_at < utcnow() - ttl or row.intent not in turn.kb.entries:
+    if not turn.topic_known:
+        row = (
+            turn.session.connection()
+            .execute(
+                select(RecentTopic.intent, RecentTopic.answered_at).where(
+                    RecentTopic.contact_id == turn.contact.id
+                )
+            )
+            .first()
+        )
+        turn.topic, turn.topic_known = (Topic(row[0], row[1]) if row else None), True
+    topic = turn.topic
+    if topic is None or topic.answered_at < utcnow() - ttl or topic.intent not in turn.kb.entries:
         return None
-    return row.intent
+    return topic.intent
 
 
 def has_subject(matcher: Matcher, text: str, lang: str = "vi") -> bool:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from sqlalchemy import insert
 
 from bot import followup, variant_text, variants
 from bot.answers import decline_text
@@ -19,19 +22,35 @@ RATING_FLOW = "rating_comment"
 RATING_TTL = dt.timedelta(minutes=15)
 
 
-def log_question(turn: Turn, match: Match) -> MessageLog:
+class Logged(Protocol):
+    """A logged question: what the buttons refer to (a `MessageLog` row, or just its id)."""
+
+    @property
+    def id(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    """A question just logged (its row is not loaded into the session)."""
+
+    id: int
+
+
+# Append-only: a Core INSERT … RETURNING id, not an ORM object flushed by the unit of work.
+_LOG = insert(MessageLog).returning(MessageLog.id)
+
+
+def log_question(turn: Turn, match: Match) -> LoggedQuestion:
     """Record the question and what the matcher decided."""
-    row = MessageLog(
-        contact_id=turn.contact.id,
-        text=match.query[:4000],
-        lang=match.lang,
-        intent=match.intent if match.band != "decline" else None,
-        score=match.score,
-        band=match.band,
-    )
-    turn.session.add(row)
-    turn.session.flush()
-    return row
+    values = {
+        "contact_id": turn.contact.id,
+        "text": match.query[:4000],
+        "lang": match.lang,
+        "intent": match.intent if match.band != "decline" else None,
+        "score": match.score,
+        "band": match.band,
+    }
+    return LoggedQuestion(turn.session.connection().execute(_LOG, values).scalar_one())
 
 
 def answer_question(
@@ -80,7 +99,7 @@ def which_topic(turn: Turn, aspect: str) -> Reply:
     )
 
 
-def choice(intent: str, match: Match, logged: MessageLog) -> str:
+def choice(intent: str, match: Match, logged: Logged) -> str:
     """A suggestion's payload: the asked aspect of that topic first, when there is one."""
     if match.aspect:
         return payload(DETAIL, intent, match.aspect, logged.id)
@@ -100,7 +119,7 @@ def answer_follow_up(turn: Turn, match: Match, topic: str) -> Reply:
     return Reply(f"{reply.text}\n\n{hint}", reply.buttons, {**reply.meta, "followup": topic})
 
 
-def decline(turn: Turn, match: Match, logged: MessageLog) -> Reply:
+def decline(turn: Turn, match: Match, logged: Logged) -> Reply:
     """Polite decline: hotline, and a button to forward the question to staff."""
     kb, lang = turn.kb, turn.lang
     text = decline_text(kb, match, turn.lang)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import CursorResult, inspect
+from sqlalchemy import CursorResult, Executable, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -32,3 +33,24 @@ def rowcount(result: object) -> int:
     """Rows touched by an UPDATE/DELETE executed through a Session."""
     assert isinstance(result, CursorResult)
     return result.rowcount
+
+
+def upsert(
+    session: Session, model: type[DeclarativeBase], values: dict[str, Any], keys: list[str]
+) -> None:
+    """INSERT … ON CONFLICT (keys) DO UPDATE SET every other given column: one statement,
+    no SELECT first and no ORM bookkeeping (the row is not loaded into the session)."""
+    dialect = session.get_bind().dialect.name
+    statement = _upsert(dialect, model, tuple(keys), tuple(values))
+    session.connection().execute(statement, values)
+
+
+@functools.cache
+def _upsert(
+    dialect: str, model: type[DeclarativeBase], keys: tuple[str, ...], columns: tuple[str, ...]
+) -> Executable:
+    """Built once per shape: building the statement costs more than running it cached."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model)
+    changed = {name: statement.excluded[name] for name in columns if name not in keys}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=changed)

@@ -17,7 +17,18 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, case, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    Engine,
+    Executable,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -59,11 +70,43 @@ class Claim:
     replies: list[Reply] | None  # stored by an earlier attempt: only sending is left
 
 
+# The statements run for every message are built once (with bound parameters): building a
+# statement costs more CPU than running it from SQLAlchemy's compiled cache.
+@functools.cache
+def _store_statement(dialect: str) -> Executable:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(InboxItem)
+        .on_conflict_do_nothing(index_elements=["channel", "platform_id"])
+        .returning(InboxItem.id)
+    )
+
+
+_SAVE_REPLIES = (
+    update(InboxItem)
+    .where(
+        InboxItem.id == bindparam("row_id"),
+        InboxItem.claim_token == bindparam("token"),
+        InboxItem.state == CLAIMED,
+    )
+    .values(state=REPLIED, replies=bindparam("stored_replies"))
+    .returning(InboxItem.id)
+)
+_FINISH = (
+    update(InboxItem)
+    .where(
+        InboxItem.id.in_(bindparam("ids", expanding=True)),
+        InboxItem.claim_token.in_(bindparam("tokens", expanding=True)),
+        InboxItem.state.in_(OPEN),
+    )
+    .values(state=bindparam("new_state"), processed_at=bindparam("at"), lease_until=None)
+)
+
+
 def store(
     engine: Engine, channel: str, platform_id: str, citizen: str, payload: dict[str, Any]
 ) -> bool:
     """Commit one update; False when it was stored before (a redelivery, absorbed)."""
-    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
     values = {
         "channel": channel,
         "platform_id": platform_id,
@@ -73,14 +116,9 @@ def store(
         "state": PENDING,
         "attempts": 0,
     }
-    statement = (
-        insert(InboxItem)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["channel", "platform_id"])
-        .returning(InboxItem.id)
-    )
     with single(engine).connect() as connection:
-        return connection.execute(statement).first() is not None
+        found = connection.execute(_store_statement(engine.dialect.name), values)
+        return found.first() is not None
 
 
 def claim(
@@ -153,16 +191,10 @@ def save_replies(session: Session, held: Claim, replies: list[Reply]) -> None:
 
     Raises `LeaseLostError` (the caller rolls back the whole message) when the row is not ours.
     """
-    result = session.execute(
-        update(InboxItem)
-        .where(
-            InboxItem.id == held.id,
-            InboxItem.claim_token == held.token,
-            InboxItem.state == CLAIMED,
-        )
-        .values(state=REPLIED, replies=dump_replies(replies))
-        .returning(InboxItem.id)
-        .execution_options(synchronize_session=False)  # no ORM bookkeeping: not loaded here
+    # On the session's connection: a Core statement, no ORM bookkeeping (the row is not loaded).
+    result = session.connection().execute(
+        _SAVE_REPLIES,
+        {"row_id": held.id, "token": held.token, "stored_replies": dump_replies(replies)},
     )
     if result.first() is None:
         raise LeaseLostError(f"inbox row {held.id} was taken over")
@@ -174,14 +206,9 @@ def finish(engine: Engine, held: list[Claim], state: str = DONE) -> int:
         return 0
     # Tokens are unique per claim: a row another worker took over has a token not in ours.
     ids, tokens = [c.id for c in held], sorted({c.token for c in held})
+    values = {"ids": ids, "tokens": tokens, "new_state": state, "at": utcnow()}
     with single(engine).connect() as connection:
-        result = connection.execute(
-            update(InboxItem)
-            .where(InboxItem.id.in_(ids), InboxItem.claim_token.in_(tokens))
-            .where(InboxItem.state.in_(OPEN))
-            .values(state=state, processed_at=utcnow(), lease_until=None)
-        )
-        return result.rowcount
+        return connection.execute(_FINISH, values).rowcount
 
 
 def renew(engine: Engine, held: list[Claim], lease: dt.timedelta = LEASE) -> int:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
+
+from handlers.telegram.lean import LeanClient
 
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)
 JSON_HEADERS = {"User-Agent": HTTPXRequest.USER_AGENT, "Content-Type": "application/json"}
@@ -18,7 +21,25 @@ class JsonRequest(HTTPXRequest):
     PTB form-encodes each call, and httpx's form encoder quotes long texts (our KB answers)
     character by character: at a few hundred messages per second that is a sizeable share of
     the bot's CPU. Calls with files still go through PTB's own multipart path.
+
+    The per-message calls skip PTB and httpx altogether: `post_json` (see
+    `handlers.telegram.lean`), with the same timeouts and the same errors.
     """
+
+    def __init__(self, connection_pool_size: int = 256, **kwargs: Any) -> None:
+        super().__init__(connection_pool_size=connection_pool_size, **kwargs)
+        limits = self._client.timeout
+        self.lean = LeanClient(
+            connection_pool_size, self.USER_AGENT, limits.connect, limits.read, limits.pool
+        )
+
+    async def post_json(self, url: str, params: dict[str, Any]) -> Any:
+        """POST `params` (JSON values, no files) to `url`; the decoded result."""
+        return await self.lean.post(url, params)
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        await self.lean.close()
 
     async def do_request(
         self,
