@@ -231,7 +231,7 @@ def phase(
         bursts = fake.chat_bursts(token)
 
     times = [at for at, _ in accepted]
-    received = Counter(chat for _, chat in accepted)
+    received = Counter(chat for _, chat in accepted if chat >= FIRST_CHAT)  # not the staff
     span = (max(times) - min(times)) if len(times) > 1 else 0.0
     figures: dict[str, Any] = {
         "database": kind,
