@@ -112,7 +112,10 @@ def private_only(handler: Handler) -> Handler:
 def subscribe_command(turn: Turn, _arg: str, source: str = "command") -> list[Reply]:
     """/dangky: subscribe (or say it is on) and show the choices."""
     new = subscribers.subscribe(turn.session, turn.contact, source)
-    return [choices_reply(turn, text("subscribed" if new else "subscribed.already", turn.lang))]
+    intro = text("subscribed" if new else "subscribed.already", turn.lang)
+    if turn.contact.channel in subscribers.NO_BROADCAST:  # say so rather than promise news
+        intro += "\n\n" + text("no_broadcast", turn.lang)
+    return [choices_reply(turn, intro)]
 
 
 def unsubscribe_command(

@@ -24,6 +24,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_subscribed": "Ông/Bà chưa đăng ký nhận tin. Gõ /dangky để đăng ký.",
         "private_only": "Mời Ông/Bà nhắn /dangky trong tin nhắn riêng với trợ lý để đăng ký "
         "và chọn khu vực nhận tin.",
+        "no_broadcast": "Lưu ý: Zalo không cho phép Văn phòng gửi thông báo hàng loạt qua tin "
+        "nhắn, nên thông báo CCHC không gửi tới Ông/Bà trên Zalo. Ông/Bà có thể xem các bài viết "
+        "trên trang Zalo OA của xã, hoặc đăng ký nhận tin qua Telegram hay cửa sổ hỏi đáp trên "
+        "cổng thông tin của xã.",
         "footer": "Tin từ {name}.",
         "link": "Xem thêm: {link}",
         "image": "Hình ảnh: {url}",
@@ -49,6 +53,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_subscribed": "You are not subscribed. Send /dangky to subscribe.",
         "private_only": "Please send /dangky in a private chat with the assistant to subscribe "
         "and choose your area.",
+        "no_broadcast": "Please note: Zalo does not let the office send announcements to many "
+        "people by message, so administrative reform news is not sent to you on Zalo. You can "
+        "read the posts on the commune's Zalo Official Account, or subscribe on Telegram or in "
+        "the chat on the commune's web portal.",
         "footer": "News from {name}.",
         "link": "More: {link}",
         "image": "Picture: {url}",

@@ -29,6 +29,14 @@ def test_dangky_subscribes_and_shows_topics_area_and_a_stop_button(services: Ser
     assert _contact(services).subscribed
 
 
+def test_on_zalo_dangky_says_announcements_do_not_reach_zalo(services: Services) -> None:
+    [reply] = say(services, "z1", command="dangky", channel="zalo")
+    assert "Ông/Bà đã đăng ký nhận tin" in reply.text
+    assert "không gửi tới Ông/Bà trên Zalo" in reply.text
+    [other] = say(services, "t1", command="dangky")  # other channels promise nothing else
+    assert "Zalo" not in other.text
+
+
 def test_topics_and_area_are_chosen_with_buttons_and_shown(services: Services) -> None:
     say(services, "u1", command="dangky")
     [reply] = press(services, "u1", "bsub:t:cu_tru")
