@@ -76,6 +76,7 @@ def _create(args: argparse.Namespace, settings: Settings) -> int:
         status = announcements.confirm(session, staff, item, utcnow()) if args.confirm else "draft"
         size = subscribers.audience_size(session, item.topics, item.areas)
         print(f"Announcement #{item.id} ({status}), {size} subscriber(s) in its audience.")
+        print("Zalo subscribers are not counted and get nothing: Zalo allows no free broadcast.")
         print(render(item, "vi").text)
     return 0
 

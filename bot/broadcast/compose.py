@@ -31,9 +31,13 @@ LINK_PREFIXES = ("lien ket:", "link:")
 IMAGE_PREFIXES = ("anh:", "hinh anh:", "image:")
 TIME_FORMATS = ("%H:%M %d/%m/%Y", "%H:%M %d/%m", "%d/%m/%Y %H:%M")
 BAD_TIME = "Chưa hiểu thời điểm. Mời nhập dạng «08:00 15/12/2026», sau thời điểm hiện tại."
+NO_ZALO = (
+    "Lưu ý: thông báo không gửi tới người dân dùng Zalo (Zalo không cho Văn phòng gửi tin "
+    "hàng loạt; chỉ trả lời được trong thời gian người dân vừa nhắn)."
+)
 ASK_TEXT = (
     "Mời nhập nội dung thông báo (tối đa 3.500 ký tự). Có thể thêm một dòng "
-    "«Liên kết: https://…» và một dòng «Ảnh: https://…». Gõ «hủy» để thôi."
+    "«Liên kết: https://…» và một dòng «Ảnh: https://…». Gõ «hủy» để thôi.\n\n" + NO_ZALO
 )
 
 
@@ -176,7 +180,7 @@ class Compose:
         )
         card = (
             f"Người nhận: {_audience(turn, data)} — {count} người đăng ký.\nGửi lúc: {at}.\n"
-            "Xác nhận gửi?"
+            f"{NO_ZALO}\nXác nhận gửi?"
         )
         buttons = (
             (Button("✅ Gửi", f"{self.ACTION}:send"), Button("🕒 Hẹn giờ", f"{self.ACTION}:time")),

@@ -20,6 +20,7 @@ from bot.feedback.staff import split_unit
 from bot.feedback.staff_texts import staff_text
 from bot.feedback.tickets import Actor, act, assign, history
 from bot.feedback.transitions import NEEDS_TEXT, TRANSITIONS, allowed
+from bot.held import ticket_held
 from bot.models import Contact
 from handlers.desk.context import Ctx, redirect
 
@@ -108,7 +109,16 @@ def item_page(ctx: Ctx) -> Response:
         staff=active_staff(ctx.db),
         overdue=is_overdue(ticket, office_today()),
         notice=NOTICES.get(ctx.query.get("notice", ""), ""),
+        held=_held_notice(ctx, ticket),
     )
+
+
+def _held_notice(ctx: Ctx, ticket: Ticket) -> str:
+    """The platform would not take the citizen's last notice (Zalo's window): say so."""
+    waiting = ticket_held(ctx.db, ticket.id)
+    if waiting is None:
+        return ""
+    return staff_text("card.held", "vi", channel=waiting.channel.capitalize())
 
 
 def item_action(ctx: Ctx) -> Response:

@@ -41,6 +41,7 @@ def test_compose_preview_area_time_confirm_then_cancel(services: Services) -> No
     add_subscribers(services, 2, start=10)
     [ask] = _staff_says(services, command="thongbao")
     assert "nội dung thông báo" in ask
+    assert "không gửi tới người dân dùng Zalo" in ask  # the platform's limit, said to staff
     preview, card = _staff_says(
         services,
         "Từ 15/12 Bộ phận Một cửa làm việc sáng thứ Bảy.\nLiên kết: https://hoaan.example.gov.vn/t/1",
@@ -48,6 +49,7 @@ def test_compose_preview_area_time_confirm_then_cancel(services: Services) -> No
     assert preview.startswith("Xem trước:")
     assert "Xem thêm: https://hoaan.example.gov.vn/t/1" in preview
     assert "tất cả người đăng ký — 5 người" in card
+    assert "Zalo" in card
     with services.sessions() as session:  # the draft is stored, not kept in memory
         state = session.scalars(select(DialogueState)).one()
         assert (state.flow, state.step) == ("broadcast", "review")

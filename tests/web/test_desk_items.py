@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.feedback.duedates import office_today
 from bot.feedback.models import Ticket, TicketEvent
-from bot.outbox import OutboxMessage
+from bot.outbox import HELD, OutboxMessage
 from bot.runtime import Services
 from tests.feedback.chat import Chat, file_feedback
 from tests.web.desk_kit import add_web_staff, citizen_ticket, csrf_of, log_in, running_desk
@@ -192,3 +192,25 @@ def test_a_citizen_adds_information_from_the_chat_and_staff_see_it(
     other = Chat(services, "binh")
     other.type(f"/tracuu {code}")
     assert "Bổ sung thông tin" not in other.last  # not theirs: not even found
+
+
+def test_an_answer_zalo_would_not_take_is_flagged_on_the_item_page(
+    services: Services, desk: str
+) -> None:
+    ticket_id = citizen_ticket(services, "Đèn đường hỏng.")
+    add_web_staff(services, "lan")
+    with logged_in(desk, "lan") as c:
+        assert "Không gửi được" not in c.get(f"/admin/items/{ticket_id}").text
+        with services.sessions.begin() as session:
+            session.add(
+                OutboxMessage(
+                    channel="zalo",
+                    recipient="7777",
+                    payload=[{"text": "Trả lời"}],
+                    status=HELD,
+                    idempotency_key=f"ticket:{ticket_id}:v2",
+                )
+            )
+        page = c.get(f"/admin/items/{ticket_id}").text
+        assert "Không gửi được qua Zalo" in page
+        assert "gọi điện cho người dân" in page
