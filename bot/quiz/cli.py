@@ -106,6 +106,30 @@ def _results(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _announce(args: argparse.Namespace, settings: Settings) -> int:
+    """A draft announcement of the contest, sent like any other (`broadcast confirm ID`)."""
+    contest = _find(settings, args.contest)
+    if contest is None:
+        return 2
+    from bot.broadcast import announcements
+    from bot.broadcast.announcements import Draft, NotAllowedError, staff_for
+    from bot.quiz.announce import announcement_text
+
+    with session_for(settings) as session:
+        try:
+            staff = staff_for(session, args.channel, args.as_user)
+        except NotAllowedError as refused:
+            print(f"Refused: {refused}.", file=sys.stderr)
+            return 1
+        item = announcements.create(session, staff, Draft(text=announcement_text(contest)))
+        print(
+            f"Draft announcement #{item.id} for {contest.id}; check it with `cchc-bot broadcast "
+            f"show {item.id}`, send it with `cchc-bot broadcast confirm {item.id} --as "
+            f"{args.as_user}`."
+        )
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `quiz list|show|results` to the `cchc-bot` parser."""
     quiz = sub.add_parser("quiz", help="knowledge contests: list, details, results")
@@ -119,3 +143,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     results.add_argument("--format", choices=("csv", "xlsx"), help="default: from --out, or csv")
     results.add_argument("--out", type=Path, help="file to write (default: CSV to stdout)")
     results.set_defaults(run=_results)
+    announce = quiz_sub.add_parser("announce", help="a draft broadcast announcing the contest")
+    announce.add_argument("contest")
+    announce.add_argument("--as", dest="as_user", required=True, help="your staff user id")
+    announce.add_argument("--channel", default="telegram", help="your staff channel")
+    announce.set_defaults(run=_announce)
