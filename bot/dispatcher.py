@@ -21,7 +21,6 @@ together stay under one bot token's limit.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import enum
 import logging
@@ -38,6 +37,7 @@ from bot.outbox import BLOCKED, FAILED, HELD, PENDING
 from bot.outbox_rows import Claimed
 from bot.shared.memory import MemoryRate
 from bot.shared.protocols import SendRate
+from bot.waiting import wait_or_timeout
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
@@ -131,8 +131,7 @@ class Dispatcher:
                 log.exception("outbox pass failed; retrying")
                 sent = 0
             if not sent:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=interval)
+                await wait_or_timeout(stop, interval)
 
     def _run_jobs(self) -> None:
         for job in self.jobs:

@@ -9,7 +9,6 @@ gate, runs the core and stores its replies in one transaction, then has the adap
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import functools
 import logging
@@ -34,6 +33,7 @@ from bot.logsafety import mask
 from bot.messages import Inbound, Reply
 from bot.render import say
 from bot.runtime import Services
+from bot.waiting import wait_or_timeout
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -141,8 +141,7 @@ class Gateway:
                     task.add_done_callback(tasks.discard)
                     task.add_done_callback(lambda _t: self._wake.set())
                 if not claims or free <= len(claims):
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self.poll)
+                    await wait_or_timeout(self._wake, self.poll)
         finally:
             self.running = False
             keeper.cancel()

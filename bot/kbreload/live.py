@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import threading
 from collections.abc import Awaitable, Callable
@@ -14,6 +13,7 @@ from bot.assistant import Assistant
 from bot.config import Settings
 from bot.kbreload import versions
 from bot.kbreload.versions import Built
+from bot.waiting import wait_or_timeout
 
 log = logging.getLogger(__name__)
 CHECK_SECONDS = 3.0  # how often a worker looks at `kb_versions` (one tiny query)
@@ -80,5 +80,4 @@ class LiveKb:
                 await asyncio.to_thread(self.check, sessions)
             except Exception:  # a database hiccup must not stop the watcher; it tries again
                 log.exception("knowledge base check failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), interval)
+            await wait_or_timeout(stop, interval)

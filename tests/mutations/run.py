@@ -441,6 +441,17 @@ BREAKS: list[Break | list[Break]] = [
         (("            self.assistant.use_matcher(built.matcher)\n", ""),),
         DESKCAST_TESTS,
     ),
+    Break(
+        "waiting: asyncio.wait_for (loses a cancel on Python 3.11) instead of asyncio.timeout",
+        "bot/waiting.py",
+        (
+            (
+                "        async with asyncio.timeout(seconds):\n            await event.wait()\n",
+                "        await asyncio.wait_for(event.wait(), seconds)\n",
+            ),
+        ),
+        ("tests/test_waiting.py",),
+    ),
 ]
 
 
