@@ -446,8 +446,9 @@ BREAKS: list[Break | list[Break]] = [
         "bot/waiting.py",
         (
             (
-                "        async with asyncio.timeout(seconds):\n            await event.wait()\n",
-                "        await asyncio.wait_for(event.wait(), seconds)\n",
+                "        async with asyncio.timeout(seconds):\n            await event.wait()\n"
+                "            return True\n",
+                "        await asyncio.wait_for(event.wait(), seconds)\n        return True\n",
             ),
         ),
         ("tests/test_waiting.py",),
