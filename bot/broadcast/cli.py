@@ -10,34 +10,21 @@ import argparse
 import datetime as dt
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.broadcast import announcements, subscribers
 from bot.broadcast.announcements import Draft, NotAllowedError, render, staff_for
 from bot.broadcast.models import Announcement
 from bot.broadcast.progress import Progress, progress, summary_vi
+from bot.cli_feedback import session_for
 from bot.config import Settings
 from bot.feedback.workdays import OFFICE_TZ
 from bot.models import utcnow
 
 FINISHED = ("done", "cancelled")
-
-
-@contextmanager
-def _session(settings: Settings) -> Iterator[Session]:
-    from bot.db import make_engine, make_sessions
-
-    engine = make_engine(settings.database_url)
-    try:
-        with make_sessions(engine).begin() as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def _moment(value: str) -> dt.datetime:
@@ -68,7 +55,7 @@ def _create(args: argparse.Namespace, settings: Settings) -> int:
         areas=args.area,
         send_at=args.at,
     )
-    with _session(settings) as session:
+    with session_for(settings) as session:
         staff = staff_for(session, args.channel, args.as_user)
         item = announcements.create(session, staff, draft)
         if args.preview:
@@ -82,7 +69,7 @@ def _create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _act(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(settings) as session:
+    with session_for(settings) as session:
         staff = staff_for(session, args.channel, args.as_user)
         item = announcements.by_id(session, args.id)
         if args.action == "confirm":
@@ -102,7 +89,7 @@ def _act(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(settings) as session:
+    with session_for(settings) as session:
         items = session.scalars(
             select(Announcement).order_by(Announcement.id.desc()).limit(args.limit)
         )
@@ -114,7 +101,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _figures(settings: Settings, announcement_id: int) -> tuple[Announcement, Progress]:
-    with _session(settings) as session:
+    with session_for(settings) as session:
         item = announcements.by_id(session, announcement_id)
         figures = progress(session, item, utcnow())
         session.expunge(item)
@@ -153,7 +140,7 @@ def _bulletin(args: argparse.Namespace, settings: Settings) -> int:
 
     month = parse_month(args.month)
     kb = build_matcher(settings).kb
-    with _session(settings) as session:
+    with session_for(settings) as session:
         staff = staff_for(session, args.channel, args.as_user)
         item = draft_bulletin(session, staff, kb, month)
         print(f"Bulletin draft #{item.id}; edit it with `cchc-bot broadcast edit {item.id}`.")

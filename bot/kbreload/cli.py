@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.cli_feedback import session_for
 from bot.config import Settings
-from bot.db import make_engine, make_sessions
 from bot.kbreload import versions
 
 
@@ -22,12 +22,8 @@ def reload_command(args: argparse.Namespace, settings: Settings) -> int:
         for problem in built.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    engine = make_engine(settings.database_url)
-    try:
-        with make_sessions(engine).begin() as session:
-            row = versions.record(session, built, args.who or "cli")
-    finally:
-        engine.dispose()
+    with session_for(settings) as session:
+        row = versions.record(session, built, args.who or "cli")
     print(
         f"OK: {row.entries} entries, version {built.fingerprint[:12]}; running workers switch "
         "to it within a few seconds."
