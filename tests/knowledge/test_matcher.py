@@ -153,3 +153,20 @@ def test_only_documents_to_bring_are_left_out(matcher: Matcher) -> None:
     assert matcher.named("Đăng ký kết hôn có phải mang theo sổ hộ khẩu không?") == (
         "dang ky ket hon co phai"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("làm căng cước ở đâu", "can_cuoc"),  # spelt by ear
+        ("đăng kí thường chú cho con", "thuong_tru"),
+        ("đăg ký khai sinh có mất fí khôg", "khai_sinh"),  # teencode spellings
+        ("hihi đkkh cần mang j z mn", "ket_hon"),  # chat particles name no subject
+    ],
+)
+def test_teencode_and_spelling_by_ear_reach_the_topic(
+    matcher: Matcher, question: str, intent: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.band, match.intent) == ("answer", intent)
+    assert all(w in matcher.subjects.idf for w in matcher.subject(question, intent).words)
