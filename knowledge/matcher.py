@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Literal
 
 from knowledge.aspect import detect
@@ -114,7 +115,11 @@ class Matcher:
         self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
         self.subjects = SubjectModel(kb, self.normaliser)
         self.normaliser.keep(w for phrase in self.subjects.english for w in phrase)
-        self.normaliser.teencode_targets(w for q in _samples(kb, "vi") for w in tokens(q))
+        vietnamese = [tokens(q) for q in _samples(kb, "vi")]
+        self.normaliser.teencode_targets(
+            (w for words in vietnamese for w in words),
+            (pair for words in vietnamese for pair in pairwise(words)),
+        )
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
 
     def _ambiguous(

@@ -82,6 +82,7 @@ class Normaliser:
         self._teencode: dict[str, list[str]] = {}
         self._kept: frozenset[str] = lexicon.stopwords
         self._targets: frozenset[str] | None = None
+        self._pairs: frozenset[tuple[str, str]] = frozenset()
 
     def keep(self, words: Iterable[str]) -> None:
         """Words that are never read as teencode though the knowledge base does not use them
@@ -89,10 +90,14 @@ class Normaliser:
         self._kept = self.lexicon.stopwords | frozenset(words)
         self._teencode = {}
 
-    def teencode_targets(self, words: Iterable[str]) -> None:
-        """The words teencode may be read as (the Vietnamese ones: "zone" is not "done");
-        by default the whole vocabulary."""
+    def teencode_targets(
+        self, words: Iterable[str], pairs: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """The words teencode may be read as (the Vietnamese ones: "zone" is not "done"),
+        by default the whole vocabulary; and the word pairs a run-together word may be split
+        into ("khaisinh" is "khai sinh" when the knowledge base says "khai sinh")."""
         self._targets = frozenset(words)
+        self._pairs = frozenset(pairs)
         self._teencode = {}
 
     def set_vocabulary(self, words: Iterable[str]) -> None:
@@ -162,6 +167,9 @@ class Normaliser:
                     seen.add(rewritten)
                     following.append(rewritten)
             frontier = following
+        for cut in range(2, len(token) - 1):  # two words typed without the space between
+            if (token[:cut], token[cut:]) in self._pairs:
+                return [token[:cut], token[cut:]]
         return [token]
 
     def normalise(self, text: str) -> list[str]:

@@ -67,3 +67,11 @@ def test_teencode_spellings_fold_to_known_words_only() -> None:
     normaliser.keep({"chut"})
     normaliser.teencode_targets({"phi", "vay", "qua", "giay", "khong"})
     assert normaliser.expand("zone") == ["zone"]  # "done" is not a Vietnamese target
+
+
+def test_words_typed_without_a_space_split_into_a_known_pair_only() -> None:
+    normaliser = Normaliser(Lexicon())
+    normaliser.set_vocabulary({"khai", "sinh", "tam", "tru", "lam"})
+    normaliser.teencode_targets({"khai", "sinh", "tam", "tru", "lam"}, {("khai", "sinh")})
+    assert normaliser.expand("lam khaisinh") == ["lam", "khai", "sinh"]
+    assert normaliser.expand("tamtru") == ["tamtru"]  # "tam tru" is no pair the KB uses
