@@ -85,7 +85,7 @@ class TelegramSender:
         photo, line = reply.meta[PHOTO], reply.meta.get(PHOTO_LINE, "")
         caption = reply.text.replace(f"\n\n{line}", "") if line else reply.text
         markup = keyboard(reply)
-        if length(escape(caption.strip())) <= MAX_CAPTION:
+        if length(caption.strip()) <= MAX_CAPTION:  # Telegram counts the text as shown
             shown = Outgoing(escape(caption.strip()), markup)
             return message_id_of(await send_photo(self.bot, chat_id, photo, shown))
         last: str | None = None
