@@ -2,13 +2,17 @@
 
     .venv/bin/python bench/broadcast.py [--subscribers 100000] [--db postgresql|sqlite]
         [--rate 29] [--limit 30] [--fast-subscribers 20000] [--fast-rate 1000] [--no-kill]
+        [--fast-processes N] [--shared memory|postgresql|redis://…] [--fast-limit L]
 
 Phase 1: the fake Bot API enforces `--limit` messages a second (429 beyond it); one dispatcher
 process (`--rate`, the bot's TELEGRAM_SEND_RATE) delivers; when half the subscribers have the
 message the process gets SIGKILL and a new one is started. Prints the achieved rate (as a share
 of `--rate` and of `--limit`), 429s, duplicates and losses (from the fake's own record of what
 it accepted), and each process's peak memory. Phase 2: the same at `--fast-rate` with no
-platform limit, to show the sender is not the bottleneck. Prints figures; not a timed test.
+platform limit, to show the sender is not the bottleneck; with `--fast-processes N` and
+`--shared`, N dispatcher processes book one send rate (as the bot's workers do), and with
+`--fast-limit` the fake enforces a limit too, so its 429 count shows whether the shared rate
+held. Prints figures; not a timed test.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ FIRST_CHAT = 10**9
 GAP = 2.0
 PROGRESS_EVERY = float(os.environ.get("BENCH_PROGRESS_EVERY", "60"))  # s between progress lines
 CONCURRENCY = [1]  # rows in flight per dispatcher (the product default is 1)
+SHARED = ["memory"]  # where the dispatchers book the send rate: memory, postgresql, redis://…
 
 
 @contextmanager
@@ -110,9 +115,17 @@ def status(url: str, announcement_id: int) -> str:
 
 # -- the dispatcher process ----------------------------------------------------------------
 def worker(
-    url: str, base_url: str, token: str, rate: float, announcement_id: int, concurrency: int
+    url: str,
+    base_url: str,
+    token: str,
+    rate: float,
+    announcement_id: int,
+    concurrency: int,
+    shared: str = "memory",
 ) -> None:
-    """One dispatcher until the announcement is done; prints its peak memory as JSON."""
+    """One dispatcher until the announcement is done; prints its peak memory as JSON.
+    `shared`: where the send rate is booked (memory: this process only; postgresql or
+    redis://…: shared by every dispatcher process, as the bot's workers share it)."""
     from telegram import Bot
 
     from bot.broadcast.expander import Expander
@@ -123,7 +136,17 @@ def worker(
     from handlers.telegram.request import JsonRequest
     from handlers.telegram.sender import TelegramSender
 
-    sessions = make_sessions(make_engine(url))
+    engine = make_engine(url)
+    sessions = make_sessions(engine)
+    rate_store: Any = MemoryRate()
+    if shared == "postgresql":
+        from bot.shared.backends import in_postgres
+
+        rate_store = in_postgres(engine, f"bench{announcement_id}:").rate
+    elif shared.startswith("redis://"):
+        from bot.shared.backends import connect_redis, in_redis
+
+        rate_store = in_redis(connect_redis(shared), f"bench:{url.rsplit('/', 1)[-1]}:").rate
 
     def done() -> bool:
         with sessions() as session:
@@ -137,7 +160,7 @@ def worker(
                 sessions,
                 {"telegram": TelegramSender(api, rate)},
                 jobs=[Expander()],
-                rate=MemoryRate(),
+                rate=rate_store,
                 concurrency=concurrency,
             )
             checked = time.monotonic()
@@ -159,7 +182,7 @@ def worker(
 
 def _spawn(url: str, base_url: str, token: str, rate: float, announcement_id: int) -> Any:
     command = [sys.executable, __file__, "--worker", url, base_url, token, str(rate)]
-    command += [str(announcement_id), str(CONCURRENCY[0])]
+    command += [str(announcement_id), str(CONCURRENCY[0]), SHARED[0]]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "ERROR"}
     return subprocess.Popen(  # noqa: S603 - our own interpreter and script
         command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
@@ -178,7 +201,13 @@ def _high_water_mib(pid: int) -> float | None:
 
 # -- one phase -------------------------------------------------------------------------------
 def phase(
-    kind: str, postgres_url: str, subscribers: int, rate: float, limit: float | None, kill: bool
+    kind: str,
+    postgres_url: str,
+    subscribers: int,
+    rate: float,
+    limit: float | None,
+    kill: bool,
+    processes: int = 1,
 ) -> dict[str, Any]:
     from tests.telegram.fake_bot_api import FakeBotApi
 
@@ -198,7 +227,10 @@ def phase(
         fake.add_chat(token, 1)  # the staff member, who gets the final summary
         announcement_id = seed(url, subscribers)
         started = time.monotonic()
-        process = _spawn(url, fake.base_url, token, rate, announcement_id)
+        others = [_spawn(url, fake.base_url, token, rate, announcement_id)]
+        for _ in range(processes - 1):
+            others.append(_spawn(url, fake.base_url, token, rate, announcement_id))
+        process = others.pop(0)  # the one killed half-way
         peaks: list[float | None] = []
         killed_at: float | None = None
         # Generous: a busy machine sends the fast phase far below its configured rate.
@@ -218,19 +250,21 @@ def phase(
                 process.wait()
                 killed_at = time.monotonic()
                 process = _spawn(url, fake.base_url, token, rate, announcement_id)
-            if process.poll() is not None:
+            if all(p.poll() is not None for p in [process, *others]):
                 break
             if time.monotonic() > deadline:
-                process.kill()
+                for each in [process, *others]:
+                    each.kill()
                 break
-        out = process.stdout.read() if process.stdout else ""
         cpu: float | None = None
-        try:
-            last = json.loads(out.strip().splitlines()[-1])
-            peaks.append(last["peak_rss_mib"])
-            cpu = last["cpu_seconds"]
-        except (IndexError, ValueError, KeyError):
-            peaks.append(None)
+        for each in [process, *others]:
+            out = each.stdout.read() if each.stdout else ""
+            try:
+                last = json.loads(out.strip().splitlines()[-1])
+                peaks.append(last["peak_rss_mib"])
+                cpu = (cpu or 0.0) + last["cpu_seconds"]
+            except (IndexError, ValueError, KeyError):
+                peaks.append(None)
         final = status(url, announcement_id)
         too_fast = sum(1 for c in fake.calls(token, "sendMessage") if c.status == 429)
         bursts = fake.chat_bursts(token)
@@ -254,6 +288,9 @@ def phase(
         "chat_bursts_under_1s": bursts,
         "peak_rss_mib_per_process": peaks,
         "killed": killed_at is not None,
+        "dispatcher_processes": processes,
+        "send_rate_booked_in": SHARED[0].split("://")[0],
+        "max_messages_in_any_1s": _busiest_second(times),
         "rows_in_flight": CONCURRENCY[0],
         # The last process's CPU per message it sent: the capacity figure on a busy machine.
         "bot_cpu_ms_per_message_last_process": _cpu_per_message(cpu, accepted, killed_at),
@@ -279,6 +316,16 @@ def _progress(
         "platform_429s": sum(1 for c in fake.calls(token, "sendMessage") if c.status == 429),
     }
     print(json.dumps(line), file=sys.stderr, flush=True)
+
+
+def _busiest_second(times: list[float]) -> int:
+    """The most messages the platform accepted in any one-second sliding window."""
+    times, best, first = sorted(times), 0, 0
+    for last, at in enumerate(times):
+        while times[first] <= at - 1.0:
+            first += 1
+        best = max(best, last - first + 1)
+    return best
 
 
 def _cpu_per_message(
@@ -317,8 +364,8 @@ def _steady(times: list[float], rate: float, limit: float | None) -> dict[str, A
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        url, base_url, token, rate, announcement_id, concurrency = sys.argv[2:8]
-        worker(url, base_url, token, float(rate), int(announcement_id), int(concurrency))
+        url, base_url, token, rate, announcement_id, concurrency, shared = sys.argv[2:9]
+        worker(url, base_url, token, float(rate), int(announcement_id), int(concurrency), shared)
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--subscribers", type=int, default=100_000)
@@ -333,6 +380,20 @@ def main() -> int:
     parser.add_argument(
         "--fast-concurrency", type=int, default=8, help="rows in flight in the fast phase"
     )
+    parser.add_argument(
+        "--fast-processes", type=int, default=1, help="dispatcher processes in the fast phase"
+    )
+    parser.add_argument(
+        "--fast-limit",
+        type=float,
+        default=None,
+        help="a platform limit for the fast phase too (checks the shared rate holds)",
+    )
+    parser.add_argument(
+        "--shared",
+        default="memory",
+        help="where the fast phase's dispatchers book the rate: memory, postgresql, redis://…",
+    )
     parser.add_argument("--skip-fast", action="store_true")
     parser.add_argument("--skip-limited", action="store_true")
     parser.add_argument(
@@ -345,9 +406,15 @@ def main() -> int:
         )
         print(json.dumps({"limited": limited}, ensure_ascii=False, indent=2), flush=True)
     if not args.skip_fast:
-        CONCURRENCY[0] = args.fast_concurrency
+        CONCURRENCY[0], SHARED[0] = args.fast_concurrency, args.shared
         fast = phase(
-            args.db, args.postgres_url, args.fast_subscribers, args.fast_rate, None, False
+            args.db,
+            args.postgres_url,
+            args.fast_subscribers,
+            args.fast_rate,
+            args.fast_limit,
+            False,
+            args.fast_processes,
         )
         print(json.dumps({"fast": fast}, ensure_ascii=False, indent=2), flush=True)
     return 0
