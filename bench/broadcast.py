@@ -62,7 +62,7 @@ def seed(url: str, subscribers: int) -> int:
     """`subscribers` Telegram contacts who subscribed, a staff member, a running announcement."""
     from sqlalchemy import insert
 
-    from bot.broadcast import announcements
+    from bot.broadcast import announcements, cards
     from bot.db import make_engine, make_sessions
     from bot.feedback.models import Staff
     from bot.models import Contact, utcnow
@@ -95,6 +95,7 @@ def seed(url: str, subscribers: int) -> int:
             announcements.Draft(text="Thông báo thử nghiệm: lịch làm việc Bộ phận Một cửa."),
         )
         announcements.confirm(session, staff, item, utcnow())
+        cards.open_card(session, item, "telegram", "1", utcnow())  # as /thongbao does
         announcement_id = item.id
     engine.dispose()
     return announcement_id
@@ -126,12 +127,15 @@ def worker(
     """One dispatcher until the announcement is done; prints its peak memory as JSON.
     `shared`: where the send rate is booked (memory: this process only; postgresql or
     redis://…: shared by every dispatcher process, as the bot's workers share it)."""
+    from sqlalchemy import select
     from telegram import Bot
 
+    from bot.broadcast.cards import StatusCards
     from bot.broadcast.expander import Expander
     from bot.broadcast.models import Announcement
     from bot.db import make_engine, make_sessions
     from bot.dispatcher import Dispatcher
+    from bot.outbox import OutboxMessage
     from bot.shared.memory import MemoryRate
     from handlers.telegram.request import JsonRequest
     from handlers.telegram.sender import TelegramSender
@@ -149,9 +153,13 @@ def worker(
         rate_store = in_redis(connect_redis(shared), f"bench:{url.rsplit('/', 1)[-1]}:").rate
 
     def done() -> bool:
+        """Delivered, and the summary and the card's final edit have gone too."""
         with sessions() as session:
             item = session.get(Announcement, announcement_id)
-            return item is not None and item.status == "done"
+            if item is None or item.status != "done":
+                return False
+            waiting = select(OutboxMessage.id).where(OutboxMessage.status == "pending")
+            return session.scalar(waiting.limit(1)) is None
 
     async def run() -> None:
         request = JsonRequest(connection_pool_size=8)
@@ -159,7 +167,7 @@ def worker(
             dispatcher = Dispatcher(
                 sessions,
                 {"telegram": TelegramSender(api, rate)},
-                jobs=[Expander()],
+                jobs=[Expander(), StatusCards()],
                 rate=rate_store,
                 concurrency=concurrency,
             )
@@ -267,6 +275,8 @@ def phase(
                 peaks.append(None)
         final = status(url, announcement_id)
         too_fast = sum(1 for c in fake.calls(token, "sendMessage") if c.status == 429)
+        edits = [c for c in fake.calls(token, "editMessageText") if c.ok]
+        card_final = bool(edits) and "đã gửi xong" in str(edits[-1].params.get("text"))
         bursts = fake.chat_bursts(token)
 
     times = [at for at, _ in accepted]
@@ -289,6 +299,9 @@ def phase(
         "peak_rss_mib_per_process": peaks,
         "killed": killed_at is not None,
         "dispatcher_processes": processes,
+        # The staff member's status card, edited in place every 10 s, then the final figures.
+        "status_card_edits": len(edits),
+        "status_card_final_figures": card_final,
         "send_rate_booked_in": SHARED[0].split("://")[0],
         "max_messages_in_any_1s": _busiest_second(times),
         "rows_in_flight": CONCURRENCY[0],
