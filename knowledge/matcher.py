@@ -105,6 +105,8 @@ class Matcher:
         en_words = _words(kb, "en")
         self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
         self.subjects = SubjectModel(kb, self.normaliser)
+        self.normaliser.keep(w for phrase in self.subjects.english for w in phrase)
+        self.normaliser.teencode_targets(w for q in _samples(kb, "vi") for w in tokens(q))
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
 
     def _ambiguous(
@@ -208,6 +210,15 @@ class Matcher:
 def _logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return math.log(p / (1 - p))
+
+
+def _samples(kb: KnowledgeBase, lang: str) -> list[str]:
+    """Every sample question and title in `lang`."""
+    return [
+        text
+        for e in kb.entries.values()
+        for text in [*e.questions.get(lang, []), *([e.title[lang]] if lang in e.title else [])]
+    ]
 
 
 def _words(kb: KnowledgeBase, lang: str) -> set[str]:
