@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import Protocol
 
 from rapidfuzz.distance import OSA
 
 from knowledge.schema import Lexicon
+
+
+class EnglishRewriter(Protocol):
+    """What the normaliser needs of knowledge.english.English."""
+
+    def is_english(self, text: str) -> bool: ...
+
+    def rewrite(
+        self, words: Sequence[str], abbreviations: Mapping[str, str] | None = None
+    ) -> list[str]: ...
+
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _TELEX_TONE = re.compile(r"^([a-z]*[aeiouy][a-z]*?)([sfrxj])$")
@@ -52,6 +64,8 @@ class Normaliser:
         self._vocabulary: frozenset[str] = frozenset()
         self._neighbours: dict[str, list[str]] = {}
         self._repairs: dict[str, str] = {}
+        # Set by the matcher (knowledge/english.py): rewrites the tokens of an English text.
+        self.english: EnglishRewriter | None = None
 
     def set_vocabulary(self, words: Iterable[str]) -> None:
         """Words typo repair may correct towards (the knowledge base's own words)."""
@@ -67,8 +81,11 @@ class Normaliser:
     def expand(self, text: str) -> list[str]:
         """Folded tokens with abbreviations expanded and synonymous phrases mapped."""
         words: list[str] = []
-        for token in tokens(text):
-            words.extend(self.lexicon.abbreviations.get(token, token).split())
+        if self.english is not None and self.english.is_english(text):
+            words = self.english.rewrite(tokens(text), self.lexicon.abbreviations)
+        else:
+            for token in tokens(text):
+                words.extend(self.lexicon.abbreviations.get(token, token).split())
         if not self._phrases:
             return words
         joined = f" {' '.join(words)} "
