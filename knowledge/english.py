@@ -1,18 +1,22 @@
-"""English questions as comparable tokens: word families stemmed, spellings unified, and the many
-English names of one procedure as one wording.
+"""English questions as comparable tokens: word families stemmed, spellings unified, and the
+subject a question names also said the Vietnamese way.
 
 The knowledge base's English samples are few per entry, so a question rarely uses a sample's very
 words: "certifying copies" against "certified copy", "registering" against "registration".
 Stemming (Snowball/Porter2: "certified", "certifying", "certify" → "certifi") lets word
-families meet. The terms table (data/english.yaml) maps the English phrasings of one procedure
-to one wording ("ID card", "citizen identity card" → one term).
+families meet; the same stemming runs on the English samples and on the question, so both sides
+agree. A text that is not English is left as it is (and Vietnamese chat teencode, "e", "r", "k",
+is not expanded in an English text).
+
+Translation: an entry has some twenty English samples but thirty-odd Vietnamese ones, so an
+English question also carries, after each procedure name it uses ("ID card", "temporary
+residence", "marital status"; data/english.yaml `terms`), that subject's Vietnamese wording
+("can cuoc", "tam tru", "tinh trang hon nhan") and so meets the Vietnamese samples as well. Only
+questions are translated, never the samples: a Vietnamese question then meets exactly the index
+it met before.
 
 Function words are kept: dropping them (tried) turns short chat ("are you single") into a bare
 keyword that matches a procedure with confidence, and cost short-question accuracy on dev.
-
-The same rewriting runs on the knowledge base's English samples and on the question, so both
-sides always agree; a text that is not English is left as it is (Vietnamese teencode "e", "r",
-"k" is not expanded in an English text either).
 """
 
 from __future__ import annotations
@@ -77,14 +81,18 @@ class English:
     ) -> None:
         self.table = table
         self.keep = frozenset(keep)  # never stemmed: words the Vietnamese samples use too
+        self.translate = False  # add the terms' Vietnamese wording (questions, not samples)
         self._is_english = lru_cache(maxsize=16384)(is_english)
         self._stemmer = snowballstemmer.stemmer("english")
+        self._stems: dict[str, str] = {}
+        self._terms: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for key, target in table.terms.items():  # phrasings compared as stems
+            self._terms.setdefault(self._stemmed(key), target)
         self._by_first: dict[str, list[tuple[str, ...]]] = {}
-        for key in table.terms:
-            self._by_first.setdefault(key[0], []).append(key)
+        for stems in self._terms:
+            self._by_first.setdefault(stems[0], []).append(stems)
         for keys in self._by_first.values():
             keys.sort(key=len, reverse=True)
-        self._stems: dict[str, str] = {}
 
     def is_english(self, text: str) -> bool:
         """Whether `text` is to be read as English (the matcher's language detector)."""
@@ -93,28 +101,32 @@ class English:
     def rewrite(
         self, words: Sequence[str], abbreviations: Mapping[str, str] | None = None
     ) -> list[str]:
-        """Terms to their canonical wording, the lexicon's abbreviations of three letters or
+        """Words stemmed, the Vietnamese wording added after each term when translating, the
+        lexicon's abbreviations of three letters or
         more expanded ("cccd", "passport", "online": shared with the Vietnamese samples; the
         short chat ones, "e", "r", "ms", are English letters and titles here), the other words
-        stemmed."""
+        stemmed otherwise."""
         abbreviations = abbreviations or {}
-        spelled = [self.table.spelling.get(w, w) for w in words]
+        stems: list[str | tuple[str, ...]] = []  # a stem, or an abbreviation's expansion
+        for word in (self.table.spelling.get(w, w) for w in words):
+            expansion = abbreviations.get(word) if len(word) >= 3 else None
+            stems.append(tuple(expansion.split()) if expansion is not None else self.stem(word))
         out: list[str] = []
         position = 0
-        while position < len(spelled):
-            key = self._term_at(spelled, position)
-            if key is not None:
-                out.extend(self.table.terms[key])
+        while position < len(stems):
+            key = self._term_at(stems, position) if self.translate else None
+            if key is not None:  # the English words stay: they meet the English samples
+                out.extend(key)
+                out.extend(self._terms[key])
                 position += len(key)
                 continue
-            word = spelled[position]
+            found = stems[position]
+            out.extend(found if isinstance(found, tuple) else (found,))
             position += 1
-            expansion = abbreviations.get(word) if len(word) >= 3 else None
-            if expansion is not None:
-                out.extend(expansion.split())
-            else:
-                out.append(self.stem(word))
         return out
+
+    def _stemmed(self, words: Sequence[str]) -> tuple[str, ...]:
+        return tuple(self.stem(self.table.spelling.get(w, w)) for w in words)
 
     def stem(self, word: str) -> str:
         """The word's Porter2 stem; digits, codes such as "ct07" and words the Vietnamese
@@ -128,8 +140,13 @@ class English:
                 self._stems[word] = found
         return found
 
-    def _term_at(self, words: Sequence[str], position: int) -> tuple[str, ...] | None:
-        for key in self._by_first.get(words[position], ()):
-            if tuple(words[position : position + len(key)]) == key:
+    def _term_at(
+        self, stems: Sequence[str | tuple[str, ...]], position: int
+    ) -> tuple[str, ...] | None:
+        first = stems[position]
+        if isinstance(first, tuple):
+            return None
+        for key in self._by_first.get(first, ()):
+            if tuple(stems[position : position + len(key)]) == key:
                 return key
         return None

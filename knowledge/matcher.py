@@ -99,9 +99,10 @@ class Matcher:
         vi_words = _words(kb, "vi") | set(kb.lexicon.abbreviations)
         en_words = _words(kb, "en")
         self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
-        self.normaliser.english = English(
+        english = English(
             load_english(), lambda text: self.language.detect(text) == "en", _words(kb, "vi")
         )
+        self.normaliser.english = english
         pairs = [
             (entry.id, question)
             for entry in kb.entries.values()
@@ -111,6 +112,7 @@ class Matcher:
         self.index = Index.build(pairs, self.normaliser)
         self.subjects = SubjectModel(kb, self.normaliser)
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
+        english.translate = True  # from now on the texts are questions (see knowledge/english.py)
 
     def _ambiguous(
         self, text: str, in_scope: list[Scored], subject: SubjectFit, lang: str

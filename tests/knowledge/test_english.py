@@ -22,10 +22,9 @@ def test_word_families_meet() -> None:
     assert english.rewrite(["registering"]) == english.rewrite(["register"])
 
 
-def test_spellings_and_terms() -> None:
+def test_spellings_are_unified() -> None:
     english = _english()
     assert english.rewrite(["notarise"]) == english.rewrite(["notarize"])
-    assert english.rewrite(["my", "id", "card"]) == ["my", "can", "cuoc"]  # a term is not stemmed
 
 
 def test_codes_and_shared_words_are_not_stemmed() -> None:
@@ -77,3 +76,18 @@ def test_a_term_under_two_wordings_is_refused(tmp_path: Path) -> None:
     path.write_text("terms:\n  a b: [x y]\n  c d: [x y]\n", encoding="utf-8")
     with pytest.raises(ValueError, match="two terms"):
         load_table(path)
+
+
+def test_questions_are_translated_samples_are_not() -> None:
+    english = _english()
+    assert english.rewrite(["lost", "id", "card"]) == ["lost", "id", "card"]  # a sample
+    english.translate = True
+    assert english.rewrite(["lost", "id", "cards"]) == ["lost", "id", "card", "can", "cuoc"]
+
+
+def test_an_english_question_meets_the_vietnamese_samples(matcher: Matcher) -> None:
+    words = matcher.normaliser.expand("where do I get a certificate of single status")
+    assert words[-4:] == ["tinh", "trang", "hon", "nhan"]
+    assert (
+        matcher.match("We rent a flat, how do we declare our temporary stay?").intent == "tam_tru"
+    )
