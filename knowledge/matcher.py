@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from knowledge.aspect import detect
+from knowledge.english import English
+from knowledge.english import load_table as load_english
 from knowledge.index import Index, Scored
 from knowledge.langid import LanguageDetector
 from knowledge.normaliser import Normaliser, tokens
@@ -94,6 +96,13 @@ class Matcher:
         self.kb = kb
         self.thresholds = thresholds or Thresholds()
         self.normaliser = Normaliser(kb.lexicon)
+        vi_words = _words(kb, "vi") | set(kb.lexicon.abbreviations)
+        en_words = _words(kb, "en")
+        self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
+        english = English(
+            load_english(), lambda text: self.language.detect(text) == "en", _words(kb, "vi")
+        )
+        self.normaliser.english = english
         pairs = [
             (entry.id, question)
             for entry in kb.entries.values()
@@ -101,13 +110,11 @@ class Matcher:
             for question in questions
         ]
         self.index = Index.build(pairs, self.normaliser)
-        vi_words = _words(kb, "vi") | set(kb.lexicon.abbreviations)
-        en_words = _words(kb, "en")
-        self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
         self.subjects = SubjectModel(kb, self.normaliser)
         self.normaliser.keep(w for phrase in self.subjects.english for w in phrase)
         self.normaliser.teencode_targets(w for q in _samples(kb, "vi") for w in tokens(q))
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
+        english.translate = True  # from now on the texts are questions (see knowledge/english.py)
 
     def _ambiguous(
         self, text: str, in_scope: list[Scored], subject: SubjectFit, lang: str

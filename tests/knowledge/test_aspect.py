@@ -140,6 +140,17 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         ("em đã đóng phí rồi, cho em hỏi bao lâu thì có kết quả", "time"),
         ("I paid the fee last week. When can I collect the certificate?", "time"),
         ("Làm khai sinh có mất lệ phí không? Bà định đi làm giúp con dâu", "fee"),
+        # A clause that only tells gives way to the clause that asks ("mà tự làm không được" is
+        # a negation, not a question; "giờ phải làm sao" asks).
+        (
+            "em muốn kích hoạt vneid trên ứng dụng mà tự làm không được, giờ phải làm sao ạ",
+            "steps",
+        ),
+        ("I set it up on VNeID but it failed, so how do I get it done at the office?", "steps"),
+        ("bản sao chứng thực trên mạng bị lỗi, giờ ra xã làm ở đâu", "where"),
+        # ... while two clauses that both ask keep the first ("gửi ai" asks: "ai" is who).
+        ("làm đơn khiếu nại gửi ai, thời hạn khiếu nại là bao lâu", "where"),
+        ("lệ phí bao nhiêu, làm online được không", "fee"),
         # ... but the story counts when the asking part has no cue of its own.
         ("Tôi muốn hỏi lệ phí khai sinh. Cảm ơn ạ?", "fee"),
     ],
