@@ -87,7 +87,12 @@ class TelegramSender:
         markup = keyboard(reply)
         if length(caption.strip()) <= MAX_CAPTION:  # Telegram counts the text as shown
             shown = Outgoing(escape(caption.strip()), markup)
-            return message_id_of(await send_photo(self.bot, chat_id, photo, shown))
+            try:
+                return message_id_of(await send_photo(self.bot, chat_id, photo, shown))
+            except BadRequest as error:
+                # Telegram could not fetch or use the picture: that says nothing about the
+                # citizen (a 400 would mark them blocked), so the text goes with its link.
+                log.warning("photo refused, sending the text: %s", error.message)
         last: str | None = None
         for n, message in enumerate(render(reply)):
             preview = photo if n == 0 else None

@@ -8,14 +8,17 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from telegram import Bot
 
 from bot.broadcast.expander import Expander
 from bot.broadcast.models import DONE
 from bot.dispatcher import Dispatcher
+from bot.models import Contact
 from bot.runtime import Services
 from handlers.telegram.request import JsonRequest
 from handlers.telegram.sender import TelegramSender
@@ -26,9 +29,16 @@ PICTURE = "https://hoaan.example.gov.vn/anh/lich-tiep-dan.jpg"
 LINK = "https://hoaan.example.gov.vn/tin/1"
 
 
-async def _deliver(services: Services, fake: FakeBotApi, text: str) -> tuple[str, int]:
+async def _deliver(
+    services: Services,
+    fake: FakeBotApi,
+    text: str,
+    before: Callable[[FakeBotApi, str], None] | None = None,
+) -> tuple[str, int]:
     """Three subscribers get an announcement with a link and a picture; (token, its id)."""
     token = f"{uuid.uuid4().int % 10**9 + 10**9}:AAphoto{uuid.uuid4().hex}"
+    if before is not None:
+        before(fake, token)
     for chat in add_subscribers(services, 3, channel="telegram", start=7400):
         fake.add_chat(token, int(chat))
     add_staff(services, "556", channel="telegram")
@@ -99,3 +109,24 @@ async def test_a_longer_text_goes_as_one_message_with_the_picture_above_it(
     assert preview["url"] == PICTURE
     assert preview["show_above_text"] is True
     assert preview.get("is_disabled") is not True
+
+
+async def test_a_picture_telegram_refuses_falls_back_to_the_text(
+    services: Services, fake_telegram: FakeBotApi
+) -> None:
+    """A 400 on sendPhoto (Telegram could not fetch the address) is the picture's fault, not
+    the citizen's: they get the text with the picture's link, and nobody is marked blocked."""
+
+    def refuse_photos(fake: FakeBotApi, token: str) -> None:
+        refused = "Bad Request: wrong type of the web page content"
+        fake.fail_next(token, "sendPhoto", "400", count=3, description=refused)
+
+    text = "Lịch tiếp công dân tháng 12."
+    token, _ = await _deliver(services, fake_telegram, text, before=refuse_photos)
+    assert len([c for c in fake_telegram.calls(token, "sendPhoto") if not c.ok]) == 3
+    messages = _to_citizens(fake_telegram, token, "sendMessage")
+    assert len(messages) == 3
+    assert messages[0]["link_preview_options"]["url"] == PICTURE
+    with services.sessions() as session:
+        blocked = session.scalars(select(Contact).where(Contact.blocked.is_(True))).all()
+        assert blocked == []
