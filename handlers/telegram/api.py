@@ -17,7 +17,7 @@ from telegram.request import RequestData
 # PTB's own parameter type: public in use (RequestData holds it), private in location.
 from telegram.request._requestparameter import RequestParameter
 
-from handlers.telegram.render import Outgoing
+from handlers.telegram.render import Keyboard, Outgoing
 from handlers.telegram.request import JsonRequest
 
 NO_PREVIEW = {"is_disabled": True}  # KB answers cite portal URLs; no preview card for each
@@ -38,9 +38,13 @@ async def call(bot: Bot, method: str, params: dict[str, Any]) -> Any:
     return await request.post(f"{bot.base_url}/{method}", request_data=data)
 
 
-def markup_of(markup: InlineKeyboardMarkup | ForceReply | None) -> dict[str, Any] | None:
+def markup_of(
+    markup: Keyboard | InlineKeyboardMarkup | ForceReply | None,
+) -> dict[str, Any] | None:
     """A reply markup as the JSON the Bot API takes (inline keyboards built directly: PTB's
     generic `to_dict` walks every attribute of every button)."""
+    if isinstance(markup, Keyboard):
+        return markup.to_dict()
     if isinstance(markup, InlineKeyboardMarkup):
         rows = [
             [{"text": b.text, "callback_data": b.callback_data} for b in row]
