@@ -56,7 +56,9 @@ def fit(rows: list[list[float]], labels: list[float], epochs: int = 3000) -> Log
 
 
 def _candidates(matcher: Matcher, item: dict[str, Any]) -> tuple[list[Scored], int]:
-    expanded = matcher.normaliser.expand(item["q"])
+    # scored on what the matcher scores: the question without the documents it will bring
+    about = matcher.named(item["q"]) if matcher.language.detect(item["q"]) == "vi" else item["q"]
+    expanded = matcher.normaliser.expand(about)
     words = [matcher.normaliser.repair(w) for w in expanded]
     found = matcher.index.search(words, expanded, limit=RERANK)
     return [s for s in found if not matcher.kb.entries[s.intent].out_of_scope], len(expanded)
@@ -101,7 +103,8 @@ def calibrate(
                 key=lambda s: -s.score,
             )
             lang = matcher.language.detect(item["q"])
-            ordered, fit = matcher.order(tuple(rescored), item["q"], lang)
+            about = matcher.named(item["q"]) if lang == "vi" else item["q"]
+            ordered, fit = matcher.order(tuple(rescored), about, lang)
             xs.append(confidence_features(ordered, words, fit))
             ys.append(1.0 if ordered[0].intent == item["intent"] else 0.0)
         return xs, ys

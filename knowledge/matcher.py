@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -42,6 +43,13 @@ SUBJECT_ENOUGH = 0.5  # subject cover beyond this is no further evidence (narrat
 SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
 REDIRECT_MIN_COVER = 0.4  # share of the subject words a redirect's own samples must account for
 REDIRECT_MIN_PAIRS = 0.2  # ... and of the word pairs around them ("con nuôi" is not "chăn nuôi")
+
+
+_CLAUSE = re.compile(r"[,.;!?\n]")
+_DOCUMENT_CUES = frozenset({"mang"})  # "(có phải) mang (theo)": the documents follow
+# "mang … ra xã chứng thực": what is brought goes somewhere for a purpose, which names the subject
+_TOWARDS = frozenset({"ra", "len", "den", "toi", "ve", "xuong", "qua", "sang"})
+_ONLINE_BEFORE = frozenset({"tren", "qua", "len", "vao", "lam"})  # "trên mạng": mạng, not mang
 
 
 @dataclass(frozen=True)
@@ -174,12 +182,40 @@ class Matcher:
     def _match_aspect(self, text: str) -> Match:
         return replace(self._match(text), aspect=detect(text, self.normaliser))
 
+    def named(self, text: str) -> str:
+        """`text` without the documents it says it will bring ("… có phải mang theo sổ hộ khẩu
+        hay giấy xác nhận cư trú không"): they are what is asked about, not the procedure. The
+        whole text when nothing but documents names a subject."""
+        kept: list[str] = []
+        cut_any = False
+        for clause in _CLAUSE.split(text):
+            words = tokens(clause)
+            cut = next(
+                (
+                    i
+                    for i, w in enumerate(words)
+                    if w in _DOCUMENT_CUES
+                    and not (i and words[i - 1] in _ONLINE_BEFORE)
+                    and words[i + 1 : i + 2] != ["thai"]  # mang thai: pregnant
+                    and not set(words[i + 1 :]) & _TOWARDS
+                ),
+                len(words),
+            )
+            cut_any = cut_any or cut < len(words)
+            if cut:
+                kept.append(" ".join(words[:cut]))
+        if not cut_any:
+            return text
+        named = " ".join(kept)
+        return named if self.subjects.words(self.normaliser.expand(named)) else text
+
     def _match(self, text: str) -> Match:
         lang = self.language.detect(text)
-        ranked, words = self.rank(text)
+        about = self.named(text) if lang == "vi" else text  # what names the procedure
+        ranked, words = self.rank(about)
         if not ranked:
             return Match(text, lang, "decline", None, 0.0)
-        ranked, fit = self.order(ranked, text, lang)
+        ranked, fit = self.order(ranked, about, lang)
         top = ranked[0]
         score = round(100 * confidence(confidence_features(ranked, words, fit)), 1)
         limits = self.thresholds
@@ -196,7 +232,7 @@ class Matcher:
             intent, variant = named
             return Match(text, lang, "answer", intent, score, ranked=ranked, variant=variant)
         lead = 100 * (top.score - in_scope[1].score) if len(in_scope) > 1 else 100.0
-        clear = lead >= limits.margin and not self._ambiguous(text, in_scope, fit, lang)
+        clear = lead >= limits.margin and not self._ambiguous(about, in_scope, fit, lang)
         if score >= limits.answer and clear:
             return Match(text, lang, "answer", top.intent, score, ranked=ranked)
         if score >= limits.suggest:

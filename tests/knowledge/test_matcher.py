@@ -114,3 +114,59 @@ def test_a_bare_keyword_with_one_clear_topic_is_answered(
 ) -> None:
     match = matcher.match(keyword)
     assert (match.band, match.intent) == ("answer", intent)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        (
+            "Em muốn đăng ký kết hôn, hai đứa có phải mang theo giấy xác nhận cư trú "
+            "và sổ hộ khẩu không ạ?",
+            "ket_hon",
+        ),
+        (
+            "Làm khai tử cho bố thì có cần mang theo căn cước của bố và giấy xác nhận "
+            "cư trú không?",
+            "khai_tu",
+        ),
+        # what is brought goes somewhere for a purpose: the purpose is the subject
+        (
+            "Mang giấy khai sinh ra xã xin chứng thực bản sao thì mất bao lâu?",
+            "chung_thuc_ban_sao",
+        ),
+    ],
+)
+def test_documents_to_bring_do_not_decide_the_procedure(
+    matcher: Matcher, question: str, intent: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.band, match.intent) == ("answer", intent)
+
+
+def test_only_documents_to_bring_are_left_out(matcher: Matcher) -> None:
+    online = "Nộp hồ sơ trên mạng thì có phải lên xã không?"  # mạng, not mang
+    assert matcher.named(online) == online
+    pregnant = "Đang mang thai thì đăng ký gì?"
+    assert matcher.named(pregnant) == pregnant
+    only = "Có phải mang theo sổ hộ khẩu không?"  # nothing else names a subject
+    assert matcher.named(only) == only
+    assert matcher.named("Đăng ký kết hôn có phải mang theo sổ hộ khẩu không?") == (
+        "dang ky ket hon co phai"
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("làm căng cước ở đâu", "can_cuoc"),  # spelt by ear
+        ("đăng kí thường chú cho con", "thuong_tru"),
+        ("đăg ký khai sinh có mất fí khôg", "khai_sinh"),  # teencode spellings
+        ("hihi đkkh cần mang j z mn", "ket_hon"),  # chat particles name no subject
+    ],
+)
+def test_teencode_and_spelling_by_ear_reach_the_topic(
+    matcher: Matcher, question: str, intent: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.band, match.intent) == ("answer", intent)
+    assert all(w in matcher.subjects.idf for w in matcher.subject(question, intent).words)
