@@ -16,6 +16,7 @@ from bot.contacts import Found, find_contact
 from bot.messages import Button, Inbound, Reply
 from bot.models import Contact, MessageLog, ProcessedUpdate, utcnow
 from bot.render import say
+from bot.slips import bare_number
 from bot.smalltalk import SmallTalk
 from bot.sqlutil import insert_unless_exists
 from bot.textclean import clean, clean_inbound
@@ -113,6 +114,7 @@ class Assistant:
         self.action(menu.CHOICE, lambda turn, arg: [menu.out_of_range(turn.kb, turn.lang, arg)])
         self.flow(questions.RatingCommentFlow())
         self.text_hook(SmallTalk.load().reply)
+        self.text_hook(bare_number)
 
     # -- entry point -----------------------------------------------------------------------
     def handle(self, inbound: Inbound) -> list[Reply]:

@@ -135,6 +135,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "hoặc gõ câu hỏi."
         ),
         "choice.one": "Ông/Bà vui lòng gõ số 1 để chọn mục bên trên, hoặc gõ câu hỏi.",
+        # a bare number when no numbered choice is waiting (bot/slips.py)
+        "choice.none": (
+            "Dạ, Ông/Bà vui lòng bấm một mục trong danh sách dưới đây, hoặc gõ câu hỏi bằng lời, "
+            "ví dụ: “làm căn cước ở đâu”."
+        ),
         # a complaint told in free text (bot/feedback/grievance.py)
         "grievance.offer": (
             "Trợ lý ảo rất tiếc về sự việc Ông/Bà gặp phải. Ông/Bà có muốn gửi nội dung này "
@@ -262,6 +267,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "Please choose a number from 1 to {count} in the list above, or type your question."
         ),
         "choice.one": "Please type 1 to choose the item above, or type your question.",
+        "choice.none": (
+            "Please choose an item from the list below, or type your question in words, "
+            "for example: “where do I get an ID card”."
+        ),
         # a complaint told in free text (bot/feedback/grievance.py)
         "grievance.offer": (
             "I am sorry to hear about this. Would you like to send it as feedback to "

@@ -111,6 +111,8 @@ class Matcher:
         ]
         self.index = Index.build(pairs, self.normaliser)
         self.subjects = SubjectModel(kb, self.normaliser)
+        self.normaliser.keep(w for phrase in self.subjects.english for w in phrase)
+        self.normaliser.teencode_targets(w for q in _samples(kb, "vi") for w in tokens(q))
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
         english.translate = True  # from now on the texts are questions (see knowledge/english.py)
 
@@ -215,6 +217,15 @@ class Matcher:
 def _logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return math.log(p / (1 - p))
+
+
+def _samples(kb: KnowledgeBase, lang: str) -> list[str]:
+    """Every sample question and title in `lang`."""
+    return [
+        text
+        for e in kb.entries.values()
+        for text in [*e.questions.get(lang, []), *([e.title[lang]] if lang in e.title else [])]
+    ]
 
 
 def _words(kb: KnowledgeBase, lang: str) -> set[str]:

@@ -33,6 +33,33 @@ class EnglishRewriter(Protocol):
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _TELEX_TONE = re.compile(r"^([a-z]*[aeiouy][a-z]*?)([sfrxj])$")
+# Teencode spellings of a Vietnamese word, tried in order on a word the knowledge base does not
+# know (folded form, so "mún" is "mun"): the first rewrite that gives a known Vietnamese word
+# wins. Only spellings that a real word cannot have are rewritten: vowel changes ("mún" muốn,
+# "bít" biết) would also turn real words into others ("gái" into "gãy", "chịu" into "chiều",
+# "túi" into "tôi"), so those few teencode words are abbreviations in lexicon.yaml instead; and
+# endings English shares ("thank", "check") are left alone.
+_TEEN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"(.)\1{2,}", r"\1"),  # "khongggg", "nhaaa": a letter held down
+        (r"(.)\1+", r"\1"),  # "dcc", "vayy"
+        (r"^f", "ph"),  # fí → phí
+        (r"^w", "qu"),  # wá → quá, wen → quen
+        (r"^j", "gi"),  # jấy → giấy
+        (r"^dz", "d"),
+        (r"^dz", "v"),  # dzậy → vậy
+        (r"^dz", "gi"),
+        (r"^z", "d"),
+        (r"^z", "v"),  # zậy → vậy
+        (r"^z", "gi"),  # zờ → giờ
+        (r"^k(?=[aou])", "c"),  # kần → cần
+        (r"(?<=[aeiouy])g$", "ng"),  # đăg → đăng, khôg → không
+        (r"(?<=[aeiouy])j$", "i"),  # ruj → rùi
+    )
+)
+_GLUED = re.compile(r"^(\d+)([a-z]+)$")  # "14t", "2th": a number glued to its unit
+_UNITS = {"t": "tuoi", "th": "thang", "h": "gio", "ng": "ngay", "k": "nghin", "tr": "trieu"}
 _VN_MARKS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 
 
@@ -66,8 +93,23 @@ class Normaliser:
         self._vocabulary: frozenset[str] = frozenset()
         self._neighbours: dict[str, list[str]] = {}
         self._repairs: dict[str, str] = {}
+        self._teencode: dict[str, list[str]] = {}
+        self._kept: frozenset[str] = lexicon.stopwords
+        self._targets: frozenset[str] | None = None
         # Set by the matcher (knowledge/english.py): rewrites the tokens of an English text.
         self.english: EnglishRewriter | None = None
+
+    def keep(self, words: Iterable[str]) -> None:
+        """Words that are never read as teencode though the knowledge base does not use them
+        (boilerplate such as "giùm" must not become "giống"); the stopwords always are."""
+        self._kept = self.lexicon.stopwords | frozenset(words)
+        self._teencode = {}
+
+    def teencode_targets(self, words: Iterable[str]) -> None:
+        """The words teencode may be read as (the Vietnamese ones: "zone" is not "done");
+        by default the whole vocabulary."""
+        self._targets = frozenset(words)
+        self._teencode = {}
 
     def set_vocabulary(self, words: Iterable[str]) -> None:
         """Words typo repair may correct towards (the knowledge base's own words)."""
@@ -79,15 +121,24 @@ class Normaliser:
             for key in _one_dropped(word):
                 self._neighbours.setdefault(key, []).append(word)
         self._repairs = {}
+        self._teencode = {}
 
     def expand(self, text: str) -> list[str]:
         """Folded tokens with abbreviations expanded and synonymous phrases mapped."""
         words: list[str] = []
+        abbreviations = self.lexicon.abbreviations
         if self.english is not None and self.english.is_english(text):
-            words = self.english.rewrite(tokens(text), self.lexicon.abbreviations)
+            words = self.english.rewrite(tokens(text), abbreviations)
         else:
             for token in tokens(text):
-                words.extend(self.lexicon.abbreviations.get(token, token).split())
+                if token in abbreviations:
+                    words.extend(abbreviations[token].split())
+                elif (
+                    self._vocabulary and token not in self._vocabulary and token not in self._kept
+                ):
+                    words.extend(self.unteen(token))
+                else:
+                    words.append(token)
         if not self._phrases:
             return words
         joined = f" {' '.join(words)} "
@@ -95,6 +146,44 @@ class Normaliser:
             if f" {phrase} " in joined:
                 joined = joined.replace(f" {phrase} ", f" {canonical} ")
         return joined.split()
+
+    def unteen(self, token: str) -> list[str]:
+        """A word the knowledge base does not know, read as teencode when a rewrite makes it a
+        known word or abbreviation ("mún" → "muon", "zậy" → "vay", "14t" → "14 tuoi");
+        otherwise the word itself."""
+        cached = self._teencode.get(token)
+        if cached is not None:
+            return cached
+        found = self._unteen(token)
+        if len(self._teencode) < 100_000:
+            self._teencode[token] = found
+        return found
+
+    def _unteen(self, token: str) -> list[str]:
+        glued = _GLUED.match(token)
+        if glued and glued.group(2) in _UNITS:
+            return [glued.group(1), _UNITS[glued.group(2)]]
+        if len(token) < 2 or token.isdigit():
+            return [token]
+        abbreviations = self.lexicon.abbreviations
+        targets = self._vocabulary if self._targets is None else self._targets
+        seen = {token}
+        frontier = [token]
+        for _ in range(2):  # at most two rewrites ("dzui" → "vui" is one, "fảj" → "phải" two)
+            following: list[str] = []
+            for word in frontier:
+                for pattern, replacement in _TEEN_RULES:
+                    rewritten = pattern.sub(replacement, word, count=1)
+                    if rewritten in seen or len(rewritten) < 2:
+                        continue
+                    if rewritten in targets:
+                        return [rewritten]
+                    if rewritten in abbreviations:
+                        return abbreviations[rewritten].split()
+                    seen.add(rewritten)
+                    following.append(rewritten)
+            frontier = following
+        return [token]
 
     def normalise(self, text: str) -> list[str]:
         """Tokens ready for matching: expanded, then repaired against the vocabulary."""

@@ -43,20 +43,36 @@ def load_generic(
     return tuple(sorted((p for p in phrases if p), key=lambda p: (-len(p), p)))
 
 
-def strip_phrases(words: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> list[str]:
-    """`words` with every occurrence of the phrases removed (longest phrase first)."""
-    by_first: dict[str, list[tuple[str, ...]]] = {}
+def strip_phrases(
+    words: Sequence[str],
+    phrases: Iterable[tuple[str, ...]],
+    keep: Iterable[tuple[str, ...]] = (),
+) -> list[str]:
+    """`words` with every occurrence of the phrases removed (longest phrase first); a `keep`
+    phrase (a compound made of boilerplate words, "thông báo", "xã hội") stays whole."""
+    return [word for word, _ in _strip(words, phrases, keep)]
+
+
+def _strip(
+    words: Sequence[str], phrases: Iterable[tuple[str, ...]], keep: Iterable[tuple[str, ...]]
+) -> list[tuple[str, bool]]:
+    """The words left, each marked True when it belongs to a kept compound."""
+    by_first: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+    for phrase in keep:
+        by_first.setdefault(phrase[0], []).append((phrase, True))
     for phrase in phrases:
-        by_first.setdefault(phrase[0], []).append(phrase)
-    kept: list[str] = []
+        by_first.setdefault(phrase[0], []).append((phrase, False))
+    kept: list[tuple[str, bool]] = []
     position = 0
     while position < len(words):
-        for phrase in by_first.get(words[position], ()):
+        for phrase, keeps in by_first.get(words[position], ()):
             if tuple(words[position : position + len(phrase)]) == phrase:
+                if keeps:
+                    kept.extend((word, True) for word in phrase)
                 position += len(phrase)
                 break
         else:
-            kept.append(words[position])
+            kept.append((words[position], False))
             position += 1
     return kept
 
@@ -71,6 +87,7 @@ class SubjectModel:
         phrases: tuple[tuple[str, ...], ...] | None = None,
     ) -> None:
         self.phrases = load_generic() if phrases is None else phrases
+        self.compounds = load_generic(section="compounds") if phrases is None else ()
         english = {*self.phrases, *load_generic(section="english_only")}
         if normaliser.english is not None:  # English questions are stemmed: so is boilerplate
             english |= {(w,) for w in normaliser.english.narrative}
@@ -123,8 +140,13 @@ class SubjectModel:
     def words(self, expanded: Sequence[str], lang: str = "vi") -> tuple[str, ...]:
         """The subject words of an expanded (folded, abbreviation-expanded) question; English
         questions also drop the English function words that fold like Vietnamese words."""
-        content = strip_phrases(expanded, self.english if lang == "en" else self.phrases)
-        return tuple(w for w in content if w not in self.stopwords and not w.isdigit())
+        if lang == "en":
+            content = _strip(expanded, self.english, ())
+        else:
+            content = _strip(expanded, self.phrases, self.compounds)
+        return tuple(
+            w for w, whole in content if whole or (w not in self.stopwords and not w.isdigit())
+        )
 
     def weight(self, word: str) -> float:
         """How much a subject word says (rare across entries: much; unknown: most)."""

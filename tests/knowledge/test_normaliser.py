@@ -51,3 +51,19 @@ def test_repair_fixes_slips_only_towards_known_words() -> None:
 
 def test_tokens() -> None:
     assert tokens("CT07, mẫu số 1") == ["ct07", "mau", "so", "1"]
+
+
+def test_teencode_spellings_fold_to_known_words_only() -> None:
+    normaliser = Normaliser(Lexicon({"ko": "khong", "u": "you"}, {}, frozenset({"okk"})))
+    assert normaliser.expand("fí zậy") == ["fi", "zay"]  # no vocabulary yet: unchanged
+    normaliser.set_vocabulary({"phi", "vay", "qua", "giay", "khong", "ok", "gay", "done"})
+    assert normaliser.expand("đóng fí zậy") == ["dong", "phi", "vay"]
+    assert normaliser.expand("wá jấy khôg") == ["qua", "giay", "khong"]
+    assert normaliser.expand("khonggg koo") == ["khong", "khong"]  # a held key; an abbreviation
+    assert normaliser.expand("con 14t") == ["con", "14", "tuoi"]
+    assert normaliser.expand("zalo fpt") == ["zalo", "fpt"]  # nothing known: unchanged
+    assert normaliser.expand("gái uu") == ["gai", "uu"]  # real words and letters stay
+    assert normaliser.expand("okk") == ["okk"]  # a stopword is never rewritten
+    normaliser.keep({"chut"})
+    normaliser.teencode_targets({"phi", "vay", "qua", "giay", "khong"})
+    assert normaliser.expand("zone") == ["zone"]  # "done" is not a Vietnamese target

@@ -40,6 +40,29 @@ def test_boilerplate_phrases_are_removed_longest_first() -> None:
     ]
 
 
+def test_a_compound_of_boilerplate_syllables_is_kept_whole() -> None:
+    phrases = [("xa",), ("hoi",), ("bao",), ("o",)]
+    words = ["nha", "o", "xa", "hoi", "bao", "thong", "bao"]
+    assert strip_phrases(words, phrases, keep=[("xa", "hoi"), ("thong", "bao")]) == [
+        "nha",
+        "xa",
+        "hoi",
+        "thong",
+        "bao",
+    ]
+
+
+def test_sub_and_so_name_subjects_in_vietnamese(matcher: Matcher) -> None:
+    """ "Sổ đỏ", "số điện thoại", "mã số thuế", "thông báo", "xã hội" keep their words though
+    "so" is English boilerplate and "bảo", "mã", "xã", "hỏi" are Vietnamese boilerplate."""
+    words = matcher.subjects.words(
+        matcher.normaliser.expand("sổ đỏ, mã số thuế, nhận thông báo, nhà ở xã hội")
+    )
+    assert words == ("so", "do", "ma", "so", "thue", "nhan", "thong", "bao", "nha", "xa", "hoi")
+    english = matcher.subjects.words(matcher.normaliser.expand("so how much is it"), "en")
+    assert "so" not in english
+
+
 def test_a_question_of_boilerplate_alone_has_no_subject_words(matcher: Matcher) -> None:
     expanded = matcher.normaliser.expand(
         "Thủ tục, hồ sơ, lệ phí, thời hạn giải quyết gồm những gì?"

@@ -86,7 +86,26 @@ def _thresholds(answer: str, suggest: str | None = None) -> list[Break]:
 BROADCAST_TESTS = ("tests/broadcast/test_delivery.py",)
 
 
+CARD_TESTS = ("tests/telegram/test_broadcast_cards.py",)
+
 BREAKS: list[Break | list[Break]] = [
+    Break(
+        "broadcast: the Telegram sender does not report the message id (the card never edits)",
+        "handlers/telegram/sender.py",
+        (
+            (
+                "last = message_id_of(await send_outgoing(self.bot, chat_id, message))",
+                "await send_outgoing(self.bot, chat_id, message)",
+            ),
+        ),
+        CARD_TESTS,
+    ),
+    Break(
+        "broadcast: status card edits not throttled (an edit every pass)",
+        "bot/broadcast/cards.py",
+        (("EVERY = dt.timedelta(seconds=10)", "EVERY = dt.timedelta(seconds=0)"),),
+        CARD_TESTS,
+    ),
     Break(
         "broadcast: no priority lane (announcement rows claimed in id order with the rest)",
         "bot/outbox_rows.py",
