@@ -161,6 +161,18 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         # ... while two clauses that both ask keep the first ("gửi ai" asks: "ai" is who).
         ("làm đơn khiếu nại gửi ai, thời hạn khiếu nại là bao lâu", "where"),
         ("lệ phí bao nhiêu, làm online được không", "fee"),
+        # In English a generic "how do I" gives way to the specific question after it; in
+        # Vietnamese the first cue keeps deciding.
+        ("How do I renew my driving licence? Can I do it online?", "online"),
+        ("How do I extend it and how long before the expiry should I apply?", "time"),
+        ("gia hạn tạm trú thì làm thế nào, mất bao lâu", "steps"),
+        # "do I need to <verb>" asks about the verb, not documents
+        ("Do I need to go to the commune police to activate it?", "where"),
+        # paying by wallet or transfer is about online payment, not the amount
+        ("có trả được bằng ví điện tử không", "online"),
+        # doing it for someone else, or an age limit, is who may
+        ("em tạo tài khoản giúp mẹ được không", "who"),
+        ("What is the minimum age to register a marriage?", "who"),
         # ... but the story counts when the asking part has no cue of its own.
         ("Tôi muốn hỏi lệ phí khai sinh. Cảm ơn ạ?", "fee"),
     ],
