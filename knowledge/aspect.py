@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.normaliser import Normaliser, tokens
+from knowledge.normaliser import Normaliser, has_vietnamese_marks, tokens
 
 ASPECTS: tuple[str, ...] = ("documents", "fee", "time", "where", "steps", "online", "legal", "who")
 DEFAULT_FILE = Path(__file__).parent / "data" / "aspects.yaml"
@@ -134,6 +134,10 @@ class AspectDetector:
         """
         words = self.expand(text)
         asking = _asking_words(self.expand, text, words)
+        found = self._detect(text, words, asking)
+        return self._prefer(found, asking, text)
+
+    def _detect(self, text: str, words: list[str], asking: list[str]) -> str | None:
         asked = self._asked_clause_aspect(text, asking)
         if asked is not None:
             return asked
@@ -142,6 +146,23 @@ class AspectDetector:
             if aspect is not None:
                 return aspect
         return None
+
+    def _prefer(self, found: str | None, asking: list[str], text: str) -> str | None:
+        """In an English question a generic "how do I" gives way to the specific aspect asked
+        after it ("How do I renew it? Can I do it online?" asks about online; "how do I extend
+        it and how long before expiry" about time). Vietnamese keeps the first cue: on dev,
+        "làm thế nào, mất bao lâu" is labelled steps, while English labels follow the specific
+        question."""
+        if found != "steps" or has_vietnamese_marks(text):
+            return found
+        if not any(w in _ENGLISH_OPENING or w in _QUESTION_WORDS for w in asking):
+            return found
+        strong = [h for h in self.hits(asking) if h.cue.aspect is not None and h.cue.strong]
+        first = next((i for i, h in enumerate(strong) if h.cue.aspect == "steps"), None)
+        if first is None or " ".join(strong[first].cue.words) not in _GENERIC_STEPS:
+            return found
+        later = [h for h in strong[first + 1 :] if h.cue.aspect != "steps"]
+        return later[0].cue.aspect if later else found
 
     def _asked_clause_aspect(self, text: str, asking: list[str]) -> str | None:
         """The first strong cue in a clause that asks something ("..., giờ phải làm sao?"),
@@ -222,6 +243,24 @@ _QUESTION_PAIRS = frozenset(
         ("may", "tuan"),
         ("may", "thang"),
         ("may", "gio"),
+    ]
+)
+# Steps cues that only ask "how" (folded; "how do i" in an English question).
+_GENERIC_STEPS = frozenset(
+    [
+        "how do i",
+        "how can i",
+        "how do we",
+        "how can we",
+        "how to",
+        "how does",
+        "how should",
+        "what do i have to do",
+        "what should i do",
+        "what do i do",
+        "what do i need to do",
+        "need to do",
+        "have to do",
     ]
 )
 _ENDING = frozenset(["khong", "chua", "ha", "nhi", "sao"])
