@@ -1,14 +1,18 @@
 """An announcement to N subscribers against the fake Telegram, with a `kill -9` half-way.
 
     .venv/bin/python bench/broadcast.py [--subscribers 100000] [--db postgresql|sqlite]
-        [--rate 25] [--limit 30] [--fast-subscribers 20000] [--fast-rate 1000] [--no-kill]
+        [--rate 29] [--limit 30] [--fast-subscribers 20000] [--fast-rate 1000] [--no-kill]
+        [--fast-processes N] [--shared memory|postgresql|redis://…] [--fast-limit L]
 
 Phase 1: the fake Bot API enforces `--limit` messages a second (429 beyond it); one dispatcher
 process (`--rate`, the bot's TELEGRAM_SEND_RATE) delivers; when half the subscribers have the
 message the process gets SIGKILL and a new one is started. Prints the achieved rate (as a share
 of `--rate` and of `--limit`), 429s, duplicates and losses (from the fake's own record of what
 it accepted), and each process's peak memory. Phase 2: the same at `--fast-rate` with no
-platform limit, to show the sender is not the bottleneck. Prints figures; not a timed test.
+platform limit, to show the sender is not the bottleneck; with `--fast-processes N` and
+`--shared`, N dispatcher processes book one send rate (as the bot's workers do), and with
+`--fast-limit` the fake enforces a limit too, so its 429 count shows whether the shared rate
+held. Prints figures; not a timed test.
 """
 
 from __future__ import annotations
@@ -35,7 +39,9 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FIRST_CHAT = 10**9
 GAP = 2.0
+PROGRESS_EVERY = float(os.environ.get("BENCH_PROGRESS_EVERY", "60"))  # s between progress lines
 CONCURRENCY = [1]  # rows in flight per dispatcher (the product default is 1)
+SHARED = ["memory"]  # where the dispatchers book the send rate: memory, postgresql, redis://…
 
 
 @contextmanager
@@ -56,7 +62,7 @@ def seed(url: str, subscribers: int) -> int:
     """`subscribers` Telegram contacts who subscribed, a staff member, a running announcement."""
     from sqlalchemy import insert
 
-    from bot.broadcast import announcements
+    from bot.broadcast import announcements, cards
     from bot.db import make_engine, make_sessions
     from bot.feedback.models import Staff
     from bot.models import Contact, utcnow
@@ -89,6 +95,7 @@ def seed(url: str, subscribers: int) -> int:
             announcements.Draft(text="Thông báo thử nghiệm: lịch làm việc Bộ phận Một cửa."),
         )
         announcements.confirm(session, staff, item, utcnow())
+        cards.open_card(session, item, "telegram", "1", utcnow())  # as /thongbao does
         announcement_id = item.id
     engine.dispose()
     return announcement_id
@@ -109,25 +116,50 @@ def status(url: str, announcement_id: int) -> str:
 
 # -- the dispatcher process ----------------------------------------------------------------
 def worker(
-    url: str, base_url: str, token: str, rate: float, announcement_id: int, concurrency: int
+    url: str,
+    base_url: str,
+    token: str,
+    rate: float,
+    announcement_id: int,
+    concurrency: int,
+    shared: str = "memory",
 ) -> None:
-    """One dispatcher until the announcement is done; prints its peak memory as JSON."""
+    """One dispatcher until the announcement is done; prints its peak memory as JSON.
+    `shared`: where the send rate is booked (memory: this process only; postgresql or
+    redis://…: shared by every dispatcher process, as the bot's workers share it)."""
+    from sqlalchemy import select
     from telegram import Bot
 
+    from bot.broadcast.cards import StatusCards
     from bot.broadcast.expander import Expander
     from bot.broadcast.models import Announcement
     from bot.db import make_engine, make_sessions
     from bot.dispatcher import Dispatcher
+    from bot.outbox import OutboxMessage
     from bot.shared.memory import MemoryRate
     from handlers.telegram.request import JsonRequest
     from handlers.telegram.sender import TelegramSender
 
-    sessions = make_sessions(make_engine(url))
+    engine = make_engine(url)
+    sessions = make_sessions(engine)
+    rate_store: Any = MemoryRate()
+    if shared == "postgresql":
+        from bot.shared.backends import in_postgres
+
+        rate_store = in_postgres(engine, f"bench{announcement_id}:").rate
+    elif shared.startswith("redis://"):
+        from bot.shared.backends import connect_redis, in_redis
+
+        rate_store = in_redis(connect_redis(shared), f"bench:{url.rsplit('/', 1)[-1]}:").rate
 
     def done() -> bool:
+        """Delivered, and the summary and the card's final edit have gone too."""
         with sessions() as session:
             item = session.get(Announcement, announcement_id)
-            return item is not None and item.status == "done"
+            if item is None or item.status != "done":
+                return False
+            waiting = select(OutboxMessage.id).where(OutboxMessage.status == "pending")
+            return session.scalar(waiting.limit(1)) is None
 
     async def run() -> None:
         request = JsonRequest(connection_pool_size=8)
@@ -135,8 +167,8 @@ def worker(
             dispatcher = Dispatcher(
                 sessions,
                 {"telegram": TelegramSender(api, rate)},
-                jobs=[Expander()],
-                rate=MemoryRate(),
+                jobs=[Expander(), StatusCards()],
+                rate=rate_store,
                 concurrency=concurrency,
             )
             checked = time.monotonic()
@@ -158,7 +190,7 @@ def worker(
 
 def _spawn(url: str, base_url: str, token: str, rate: float, announcement_id: int) -> Any:
     command = [sys.executable, __file__, "--worker", url, base_url, token, str(rate)]
-    command += [str(announcement_id), str(CONCURRENCY[0])]
+    command += [str(announcement_id), str(CONCURRENCY[0]), SHARED[0]]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "ERROR"}
     return subprocess.Popen(  # noqa: S603 - our own interpreter and script
         command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
@@ -177,7 +209,13 @@ def _high_water_mib(pid: int) -> float | None:
 
 # -- one phase -------------------------------------------------------------------------------
 def phase(
-    kind: str, postgres_url: str, subscribers: int, rate: float, limit: float | None, kill: bool
+    kind: str,
+    postgres_url: str,
+    subscribers: int,
+    rate: float,
+    limit: float | None,
+    kill: bool,
+    processes: int = 1,
 ) -> dict[str, Any]:
     from tests.telegram.fake_bot_api import FakeBotApi
 
@@ -197,37 +235,48 @@ def phase(
         fake.add_chat(token, 1)  # the staff member, who gets the final summary
         announcement_id = seed(url, subscribers)
         started = time.monotonic()
-        process = _spawn(url, fake.base_url, token, rate, announcement_id)
+        others = [_spawn(url, fake.base_url, token, rate, announcement_id)]
+        for _ in range(processes - 1):
+            others.append(_spawn(url, fake.base_url, token, rate, announcement_id))
+        process = others.pop(0)  # the one killed half-way
         peaks: list[float | None] = []
         killed_at: float | None = None
         # Generous: a busy machine sends the fast phase far below its configured rate.
         floor = min(rate, limit or rate, 20.0)
         deadline = started + subscribers / floor * 1.5 + 120
+        progress_at = started + PROGRESS_EVERY
         while True:
             time.sleep(0.2)
             with lock:
                 count = len(accepted)
+            if time.monotonic() >= progress_at:  # partial figures, should the run be cut short
+                progress_at += PROGRESS_EVERY
+                _progress(started, accepted, lock, fake, token)
             if kill and killed_at is None and count >= subscribers // 2:
                 peaks.append(_high_water_mib(process.pid))
                 os.kill(process.pid, signal.SIGKILL)  # no cleanup, no commit: kill -9
                 process.wait()
                 killed_at = time.monotonic()
                 process = _spawn(url, fake.base_url, token, rate, announcement_id)
-            if process.poll() is not None:
+            if all(p.poll() is not None for p in [process, *others]):
                 break
             if time.monotonic() > deadline:
-                process.kill()
+                for each in [process, *others]:
+                    each.kill()
                 break
-        out = process.stdout.read() if process.stdout else ""
         cpu: float | None = None
-        try:
-            last = json.loads(out.strip().splitlines()[-1])
-            peaks.append(last["peak_rss_mib"])
-            cpu = last["cpu_seconds"]
-        except (IndexError, ValueError, KeyError):
-            peaks.append(None)
+        for each in [process, *others]:
+            out = each.stdout.read() if each.stdout else ""
+            try:
+                last = json.loads(out.strip().splitlines()[-1])
+                peaks.append(last["peak_rss_mib"])
+                cpu = (cpu or 0.0) + last["cpu_seconds"]
+            except (IndexError, ValueError, KeyError):
+                peaks.append(None)
         final = status(url, announcement_id)
         too_fast = sum(1 for c in fake.calls(token, "sendMessage") if c.status == 429)
+        edits = [c for c in fake.calls(token, "editMessageText") if c.ok]
+        card_final = bool(edits) and "đã gửi xong" in str(edits[-1].params.get("text"))
         bursts = fake.chat_bursts(token)
 
     times = [at for at, _ in accepted]
@@ -249,6 +298,12 @@ def phase(
         "chat_bursts_under_1s": bursts,
         "peak_rss_mib_per_process": peaks,
         "killed": killed_at is not None,
+        "dispatcher_processes": processes,
+        # The staff member's status card, edited in place every 10 s, then the final figures.
+        "status_card_edits": len(edits),
+        "status_card_final_figures": card_final,
+        "send_rate_booked_in": SHARED[0].split("://")[0],
+        "max_messages_in_any_1s": _busiest_second(times),
         "rows_in_flight": CONCURRENCY[0],
         # The last process's CPU per message it sent: the capacity figure on a busy machine.
         "bot_cpu_ms_per_message_last_process": _cpu_per_message(cpu, accepted, killed_at),
@@ -256,6 +311,34 @@ def phase(
     }
     figures.update(_steady(times, rate, limit))
     return figures
+
+
+def _progress(
+    started: float, accepted: list[tuple[float, int]], lock: threading.Lock, fake: Any, token: str
+) -> None:
+    """One JSON line on stderr: accepted so far, distinct chats, the last minute's rate."""
+    now = time.monotonic()  # the fake stamps calls with time.monotonic
+    with lock:
+        chats = [chat for _, chat in accepted if chat >= FIRST_CHAT]
+        last = sum(1 for at, _ in accepted[-4000:] if at > now - PROGRESS_EVERY)
+    line = {
+        "elapsed_s": round(time.monotonic() - started),
+        "accepted": len(chats),
+        "distinct": len(set(chats)),
+        "rate_last_interval": round(last / PROGRESS_EVERY, 2),
+        "platform_429s": sum(1 for c in fake.calls(token, "sendMessage") if c.status == 429),
+    }
+    print(json.dumps(line), file=sys.stderr, flush=True)
+
+
+def _busiest_second(times: list[float]) -> int:
+    """The most messages the platform accepted in any one-second sliding window."""
+    times, best, first = sorted(times), 0, 0
+    for last, at in enumerate(times):
+        while times[first] <= at - 1.0:
+            first += 1
+        best = max(best, last - first + 1)
+    return best
 
 
 def _cpu_per_message(
@@ -294,19 +377,35 @@ def _steady(times: list[float], rate: float, limit: float | None) -> dict[str, A
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        url, base_url, token, rate, announcement_id, concurrency = sys.argv[2:8]
-        worker(url, base_url, token, float(rate), int(announcement_id), int(concurrency))
+        url, base_url, token, rate, announcement_id, concurrency, shared = sys.argv[2:9]
+        worker(url, base_url, token, float(rate), int(announcement_id), int(concurrency), shared)
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql")
-    parser.add_argument("--rate", type=float, default=25.0, help="the bot's send rate")
+    # Just under the platform's 30: at exactly 30 the jitter of a send puts 31 in some
+    # second of the fake's sliding window, and each 429 pauses the channel for a second.
+    parser.add_argument("--rate", type=float, default=29.0, help="the bot's send rate")
     parser.add_argument("--limit", type=float, default=30.0, help="the fake platform's limit")
     parser.add_argument("--fast-subscribers", type=int, default=20_000)
     parser.add_argument("--fast-rate", type=float, default=1000.0)
     parser.add_argument("--no-kill", action="store_true")
     parser.add_argument(
         "--fast-concurrency", type=int, default=8, help="rows in flight in the fast phase"
+    )
+    parser.add_argument(
+        "--fast-processes", type=int, default=1, help="dispatcher processes in the fast phase"
+    )
+    parser.add_argument(
+        "--fast-limit",
+        type=float,
+        default=None,
+        help="a platform limit for the fast phase too (checks the shared rate holds)",
+    )
+    parser.add_argument(
+        "--shared",
+        default="memory",
+        help="where the fast phase's dispatchers book the rate: memory, postgresql, redis://…",
     )
     parser.add_argument("--skip-fast", action="store_true")
     parser.add_argument("--skip-limited", action="store_true")
@@ -320,9 +419,15 @@ def main() -> int:
         )
         print(json.dumps({"limited": limited}, ensure_ascii=False, indent=2), flush=True)
     if not args.skip_fast:
-        CONCURRENCY[0] = args.fast_concurrency
+        CONCURRENCY[0], SHARED[0] = args.fast_concurrency, args.shared
         fast = phase(
-            args.db, args.postgres_url, args.fast_subscribers, args.fast_rate, None, False
+            args.db,
+            args.postgres_url,
+            args.fast_subscribers,
+            args.fast_rate,
+            args.fast_limit,
+            False,
+            args.fast_processes,
         )
         print(json.dumps({"fast": fast}, ensure_ascii=False, indent=2), flush=True)
     return 0

@@ -151,13 +151,14 @@ class Dispatcher:
         for start in range(0, len(rows), self.concurrency):
             window = rows[start : start + self.concurrency]
             together = len(window) > 1  # then one commit marks the window's sent rows
+            ids: dict[int, str] = {}  # row id -> the platform's message id, when reported
             outcomes = await asyncio.gather(
-                *(self._deliver_row(sender, row, lease, together) for row in window)
+                *(self._deliver_row(sender, row, lease, together, ids) for row in window)
             )
             done = [r for r, o in zip(window, outcomes, strict=True) if o is Outcome.SENT]
             if together and done:
                 await asyncio.to_thread(
-                    outbox_rows.mark_all_sent, self.sessions, done, self.clock()
+                    outbox_rows.mark_all_sent, self.sessions, done, self.clock(), ids
                 )
             sent += len(done)
             if any(o in (Outcome.PAUSE, Outcome.LOST) for o in outcomes):
@@ -170,14 +171,20 @@ class Dispatcher:
         return sent
 
     async def _deliver_row(
-        self, sender: Sender, row: Claimed, lease: Lease, defer: bool = False
+        self,
+        sender: Sender,
+        row: Claimed,
+        lease: Lease,
+        defer: bool = False,
+        ids: dict[int, str] | None = None,
     ) -> Outcome:
+        ids = {} if ids is None else ids
         for part in range(row.parts_sent, len(row.replies)):
             await self._throttle(sender)
             if not await self._hold(lease):
                 return Outcome.LOST
             try:
-                await sender.send(row.recipient, [row.replies[part]])
+                message_id = await sender.send(row.recipient, [row.replies[part]])
             except DeliveryError as error:
                 await asyncio.to_thread(self._failed, sender.channel, row, error)
                 return Outcome.FAILED if error.retry_after is None else Outcome.PAUSE
@@ -186,6 +193,8 @@ class Dispatcher:
                 failure = DeliveryError(repr(error))
                 await asyncio.to_thread(self._failed, sender.channel, row, failure)
                 return Outcome.FAILED
+            if message_id is not None:
+                ids[row.id] = str(message_id)
             if part + 1 < len(row.replies):
                 until = self.clock() + self.lease
                 kept = await asyncio.to_thread(
@@ -195,7 +204,9 @@ class Dispatcher:
                     return Outcome.LOST
                 lease.until = until
         if not defer:
-            await asyncio.to_thread(outbox_rows.mark_sent, self.sessions, row, self.clock())
+            await asyncio.to_thread(
+                outbox_rows.mark_sent, self.sessions, row, self.clock(), ids.get(row.id)
+            )
         return Outcome.SENT
 
     async def _hold(self, lease: Lease) -> bool:

@@ -31,7 +31,9 @@ PENDING, SENT, FAILED, BLOCKED = "pending", "sent", "failed", "blocked"
 HELD = "held"  # the platform refuses it for now (outside Zalo's window): kept, never dropped
 CANCELLED = "cancelled"  # an announcement cancelled before this recipient's turn
 # The priority lane: claimed first whatever is queued (ticket answers, status changes, cards).
-URGENT, BULK = 0, 1  # BULK: announcement rows
+# CARD: the in-place edits of an announcement's status card, after every urgent row and
+# before the announcement's own rows (BULK), so a refresh never waits behind 2,000 of them.
+URGENT, CARD, BULK = 0, 1, 2
 
 
 class OutboxMessage(Base):
@@ -71,6 +73,9 @@ class OutboxMessage(Base):
     # URGENT rows are claimed before BULK ones; an announcement's rows carry its id.
     priority: Mapped[int] = mapped_column(SmallInteger, default=URGENT, server_default="0")
     announcement_id: Mapped[int | None] = mapped_column(Integer)
+    # The platform's id of the (last) message this row sent, when its sender reports one
+    # (Telegram's message_id): what an in-place edit of that message needs.
+    platform_message_id: Mapped[str | None] = mapped_column(String(64))
 
 
 def dump_replies(replies: list[Reply]) -> list[dict[str, Any]]:

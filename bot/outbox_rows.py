@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, select, update
@@ -167,15 +167,25 @@ def record_part(
         return rowcount(done) == 1
 
 
-def mark_sent(sessions: sessionmaker[Session], row: Claimed, now: dt.datetime) -> None:
-    """The whole row was delivered."""
-    mark_all_sent(sessions, [row], now)
+def mark_sent(
+    sessions: sessionmaker[Session],
+    row: Claimed,
+    now: dt.datetime,
+    message_id: str | None = None,
+) -> None:
+    """The whole row was delivered (`message_id`: the platform's, when its sender gave one)."""
+    mark_all_sent(sessions, [row], now, {row.id: message_id} if message_id else None)
 
 
 def mark_all_sent(
-    sessions: sessionmaker[Session], rows: Sequence[Claimed], now: dt.datetime
+    sessions: sessionmaker[Session],
+    rows: Sequence[Claimed],
+    now: dt.datetime,
+    message_ids: Mapping[int, str] | None = None,
 ) -> None:
-    """These rows were delivered: one commit for all of them (rows sent together)."""
+    """These rows were delivered: one commit for all of them (rows sent together), with the
+    platform's message id of each row whose sender reported one."""
+    message_ids = message_ids or {}
     with sessions.begin() as session:
         for row in rows:
             done = session.execute(
@@ -188,6 +198,7 @@ def mark_all_sent(
                     parts_sent=len(row.replies),
                     lease_until=None,
                     last_error=None,
+                    platform_message_id=message_ids.get(row.id),
                 )
             )
             if rowcount(done) != 1:

@@ -25,6 +25,7 @@ from bot.gateway.front import Gateway
 from bot.gateway.housekeeping import prune_forever
 from bot.runtime import Services, build
 from bot.shared.backends import SharedFloodGate
+from handlers.asgi import Server
 from handlers.channel import BackgroundTask, Channel, FileChannel
 from handlers.desk.routes import desk_routes
 
@@ -100,7 +101,7 @@ def create_app(
     mounted: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *routes]
     for channel in channels:
         mounted += channel.routes()
-    return Starlette(routes=mounted, lifespan=lifespan)
+    return Server(routes=mounted, lifespan=lifespan)
 
 
 async def _supervised(job: BackgroundTask) -> None:

@@ -16,8 +16,9 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 from bot.config import Settings
 from handlers.server import ChannelFactory, run
@@ -28,6 +29,18 @@ SINGLE_PROCESS = (
     "for --workers > 1"
 )
 RESTART_PAUSE = 1.0  # seconds before a crashed worker is started again
+
+
+def run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """Run the server on uvloop when it is installed (libuv's loop costs the front door a
+    fraction of asyncio's CPU per callback and socket read), else on asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency on Linux and macOS
+        asyncio.run(main)
+        return
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -46,7 +59,7 @@ def serve(
 ) -> int:
     """Serve in this process (one worker) or in `workers` children; the exit status."""
     if workers == 1:
-        asyncio.run(run(settings, factories, polling))
+        run_loop(run(settings, factories, polling))
         return 0
     sock = listening_socket(settings.host, settings.port)
     context = multiprocessing.get_context("fork")
@@ -98,4 +111,4 @@ def _child(
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(settings, factories, polling, sock, primary))
+        run_loop(run(settings, factories, polling, sock, primary))

@@ -8,6 +8,7 @@ first strong cue in the question decides; weak cues only count when there is no 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.normaliser import Normaliser, tokens
+from knowledge.normaliser import Normaliser, has_vietnamese_marks, tokens
 
 ASPECTS: tuple[str, ...] = ("documents", "fee", "time", "where", "steps", "online", "legal", "who")
 DEFAULT_FILE = Path(__file__).parent / "data" / "aspects.yaml"
@@ -133,10 +134,53 @@ class AspectDetector:
         """
         words = self.expand(text)
         asking = _asking_words(self.expand, text, words)
+        found = self._detect(text, words, asking)
+        return self._prefer(found, asking, text)
+
+    def _detect(self, text: str, words: list[str], asking: list[str]) -> str | None:
+        asked = self._asked_clause_aspect(text, asking)
+        if asked is not None:
+            return asked
         for part in (asking, words) if asking != words else (words,):
             aspect = self._first_aspect(part)
             if aspect is not None:
                 return aspect
+        return None
+
+    def _prefer(self, found: str | None, asking: list[str], text: str) -> str | None:
+        """In an English question a generic "how do I" gives way to the specific aspect asked
+        after it ("How do I renew it? Can I do it online?" asks about online; "how do I extend
+        it and how long before expiry" about time). Vietnamese keeps the first cue: on dev,
+        "làm thế nào, mất bao lâu" is labelled steps, while English labels follow the specific
+        question."""
+        if found != "steps" or has_vietnamese_marks(text):
+            return found
+        if not any(w in _ENGLISH_OPENING or w in _QUESTION_WORDS for w in asking):
+            return found
+        strong = [h for h in self.hits(asking) if h.cue.aspect is not None and h.cue.strong]
+        first = next((i for i, h in enumerate(strong) if h.cue.aspect == "steps"), None)
+        if first is None or " ".join(strong[first].cue.words) not in _GENERIC_STEPS:
+            return found
+        later = [h for h in strong[first + 1 :] if h.cue.aspect != "steps"]
+        return later[0].cue.aspect if later else found
+
+    def _asked_clause_aspect(self, text: str, asking: list[str]) -> str | None:
+        """The first strong cue in a clause that asks something ("..., giờ phải làm sao?"),
+        when an earlier clause only tells ("em muốn kích hoạt trên VNeID mà tự làm không được"):
+        a cue there names what happened, not what is asked. None when no clause both asks and
+        has a strong cue, or when the first strong cue is in an asking clause anyway."""
+        clauses = [(self.expand(c), marked) for c, marked in _clauses(text)]
+        first_strong: str | None = None
+        for clause, marked in clauses:
+            if not clause or not _within(clause, asking):
+                continue
+            strong = [h for h in self.hits(clause) if h.cue.aspect is not None and h.cue.strong]
+            if not strong:
+                continue
+            if first_strong is None:
+                first_strong = strong[0].cue.aspect
+            if _asks(clause, marked):
+                return strong[0].cue.aspect if first_strong != strong[0].cue.aspect else None
         return None
 
     def _first_aspect(self, words: list[str]) -> str | None:
@@ -173,6 +217,82 @@ def abbreviation_expander(normaliser: Normaliser) -> Expand:
 
 
 _SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]?")
+_CLAUSE = re.compile(r"(.*?)([,;:.!?\n]+|\s+(?:mà|ma|nhưng|nhung|but)\s+|$)", re.DOTALL)
+# What makes a clause a question (folded words): English question words, Vietnamese question
+# words and pairs (alone "sao", "đâu", "mấy" are also "bản sao", "lần đầu", "máy"), and the
+# particles that end a question ("có mất phí không"; "không được" inside is a negation).
+_QUESTION_WORDS = frozenset(
+    ["gi", "nao", "ai", "how", "what", "where", "when", "which", "who", "whom", "why", "whats"]
+)
+_QUESTION_PAIRS = frozenset(
+    [
+        ("bao", "nhieu"),
+        ("bao", "lau"),
+        ("bao", "gio"),
+        ("lam", "sao"),
+        ("ra", "sao"),
+        ("vi", "sao"),
+        ("tai", "sao"),
+        ("o", "dau"),
+        ("di", "dau"),
+        ("tai", "dau"),
+        ("ve", "dau"),
+        ("len", "dau"),
+        ("may", "ngay"),
+        ("may", "hom"),
+        ("may", "tuan"),
+        ("may", "thang"),
+        ("may", "gio"),
+    ]
+)
+# Steps cues that only ask "how" (folded; "how do i" in an English question).
+_GENERIC_STEPS = frozenset(
+    [
+        "how do i",
+        "how can i",
+        "how do we",
+        "how can we",
+        "how to",
+        "how does",
+        "how should",
+        "what do i have to do",
+        "what should i do",
+        "what do i do",
+        "what do i need to do",
+        "need to do",
+        "have to do",
+    ]
+)
+_ENDING = frozenset(["khong", "chua", "ha", "nhi", "sao"])
+_TRAILING = frozenset(
+    ["a", "vay", "admin", "em", "chi", "anh", "minh", "oi", "ban", "nhe", "nha", "ne", "voi"]
+)
+_ENGLISH_OPENING = frozenset(
+    ["can", "could", "do", "does", "did", "is", "are", "will", "should", "must", "may", "would"]
+)
+
+
+def _clauses(text: str) -> list[tuple[str, bool]]:
+    """The text's clauses, each with whether it ends in "?"."""
+    return [(m.group(1), "?" in m.group(2)) for m in _CLAUSE.finditer(text) if m.group(1).strip()]
+
+
+def _within(clause: list[str], words: list[str]) -> bool:
+    """Whether the clause's words occur, in order and together, in `words`."""
+    n = len(clause)
+    return any(words[i : i + n] == clause for i in range(len(words) - n + 1))
+
+
+def _asks(clause: list[str], marked: bool) -> bool:
+    """Whether a clause asks (see _QUESTION_WORDS), or opens like an English question."""
+    if marked or any(w in _QUESTION_WORDS for w in clause):
+        return True
+    if any(pair in _QUESTION_PAIRS for pair in itertools.pairwise(clause)):
+        return True
+    end = len(clause)
+    while end > 1 and clause[end - 1] in _TRAILING:
+        end -= 1
+    return clause[end - 1] in _ENDING or clause[0] in _ENGLISH_OPENING
 
 
 _ASK_BEFORE = {"cho", "xin", "muon"}  # "cho hỏi", "xin hỏi", "muốn hỏi"; also "cho em hỏi"

@@ -8,6 +8,7 @@ Both models' weights are fitted by `cchc-bot calibrate` on the labelled dev set.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -15,6 +16,8 @@ from itertools import pairwise
 from typing import Literal
 
 from knowledge.aspect import detect
+from knowledge.english import English
+from knowledge.english import load_table as load_english
 from knowledge.index import Index, Scored
 from knowledge.langid import LanguageDetector
 from knowledge.normaliser import Normaliser, tokens
@@ -29,6 +32,11 @@ CONFIDENCE_WEIGHTS = (2.62, 2.94, 2.34, 3.3, 2.41, 1.25, -0.66, 1.42, 1.87, 1.39
 CONFIDENCE_BIAS = -8.96
 SHORT_QUERY_WORDS = 2  # content words; "khai sinh", "chứng thực"
 SHORT_QUERY_LOGIT_LEAD = 1.0  # how far the best topic must lead to answer a bare keyword
+# Citizens ask the same few questions again and again ("làm căn cước ở đâu"): a match is a
+# pure function of the exact text and this matcher's knowledge base, so it is kept, per
+# matcher (a reload builds a new one with an empty cache), keyed by the text as typed.
+MATCH_CACHE = 2048  # matches kept (a few kB each)
+MATCH_CACHE_TEXT = 300  # longer texts are rarely asked twice: not kept
 VARIANT_CANDIDATES = 3  # a variant is looked for among this many leading in-scope topics
 VARIANT_RUNNER_UP = 0.5  # ... scoring at least this share of the best one's rank score
 VARIANT_MIN_COVER = 0.5  # ... whose own words (triggers included) account for the subject
@@ -103,6 +111,13 @@ class Matcher:
         self.kb = kb
         self.thresholds = thresholds or Thresholds()
         self.normaliser = Normaliser(kb.lexicon)
+        vi_words = _words(kb, "vi") | set(kb.lexicon.abbreviations)
+        en_words = _words(kb, "en")
+        self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
+        english = English(
+            load_english(), lambda text: self.language.detect(text) == "en", _words(kb, "vi")
+        )
+        self.normaliser.english = english
         pairs = [
             (entry.id, question)
             for entry in kb.entries.values()
@@ -110,9 +125,6 @@ class Matcher:
             for question in questions
         ]
         self.index = Index.build(pairs, self.normaliser)
-        vi_words = _words(kb, "vi") | set(kb.lexicon.abbreviations)
-        en_words = _words(kb, "en")
-        self.language = LanguageDetector(vi_words - en_words, en_words - vi_words)
         self.subjects = SubjectModel(kb, self.normaliser)
         self.normaliser.keep(w for phrase in self.subjects.english for w in phrase)
         vietnamese = [tokens(q) for q in _samples(kb, "vi")]
@@ -121,6 +133,9 @@ class Matcher:
             (pair for words in vietnamese for pair in pairwise(words)),
         )
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
+        english.translate = True  # from now on the texts are questions (see knowledge/english.py)
+        # Thread-safe (the core's threads share the matcher); frozen `Match`es are shared.
+        self._cached = functools.lru_cache(maxsize=MATCH_CACHE)(self._match_aspect)
 
     def _ambiguous(
         self, text: str, in_scope: list[Scored], subject: SubjectFit, lang: str
@@ -165,6 +180,11 @@ class Matcher:
 
     def match(self, text: str) -> Match:
         """Match one question: its topic (band, intent, score) and its aspect."""
+        if len(text) > MATCH_CACHE_TEXT:
+            return self._match_aspect(text)
+        return self._cached(text)
+
+    def _match_aspect(self, text: str) -> Match:
         return replace(self._match(text), aspect=detect(text, self.normaliser))
 
     def named(self, text: str) -> str:

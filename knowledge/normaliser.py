@@ -10,12 +10,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import Protocol
 
 from rapidfuzz.distance import OSA
 
 from knowledge.schema import Lexicon
+
+
+class EnglishRewriter(Protocol):
+    """What the normaliser needs of knowledge.english.English."""
+
+    narrative: frozenset[str]
+
+    def is_english(self, text: str) -> bool: ...
+
+    def rewrite(
+        self, words: Sequence[str], abbreviations: Mapping[str, str] | None = None
+    ) -> list[str]: ...
+
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _TELEX_TONE = re.compile(r"^([a-z]*[aeiouy][a-z]*?)([sfrxj])$")
@@ -83,6 +97,8 @@ class Normaliser:
         self._kept: frozenset[str] = lexicon.stopwords
         self._targets: frozenset[str] | None = None
         self._pairs: frozenset[tuple[str, str]] = frozenset()
+        # Set by the matcher (knowledge/english.py): rewrites the tokens of an English text.
+        self.english: EnglishRewriter | None = None
 
     def keep(self, words: Iterable[str]) -> None:
         """Words that are never read as teencode though the knowledge base does not use them
@@ -116,13 +132,18 @@ class Normaliser:
         """Folded tokens with abbreviations expanded and synonymous phrases mapped."""
         words: list[str] = []
         abbreviations = self.lexicon.abbreviations
-        for token in tokens(text):
-            if token in abbreviations:
-                words.extend(abbreviations[token].split())
-            elif self._vocabulary and token not in self._vocabulary and token not in self._kept:
-                words.extend(self.unteen(token))
-            else:
-                words.append(token)
+        if self.english is not None and self.english.is_english(text):
+            words = self.english.rewrite(tokens(text), abbreviations)
+        else:
+            for token in tokens(text):
+                if token in abbreviations:
+                    words.extend(abbreviations[token].split())
+                elif (
+                    self._vocabulary and token not in self._vocabulary and token not in self._kept
+                ):
+                    words.extend(self.unteen(token))
+                else:
+                    words.append(token)
         if not self._phrases:
             return words
         joined = f" {' '.join(words)} "

@@ -88,9 +88,11 @@ class SubjectModel:
     ) -> None:
         self.phrases = load_generic() if phrases is None else phrases
         self.compounds = load_generic(section="compounds") if phrases is None else ()
-        self.english = tuple(
-            sorted({*self.phrases, *load_generic(section="english_only")}, key=lambda p: -len(p))
-        )
+        english = {*self.phrases, *load_generic(section="english_only")}
+        if normaliser.english is not None:  # English questions are stemmed: so is boilerplate
+            english |= {(w,) for w in normaliser.english.narrative}
+            english |= {tuple(normaliser.english.rewrite(p)) for p in english}
+        self.english = tuple(sorted((p for p in english if p), key=lambda p: -len(p)))
         self.stopwords = kb.lexicon.stopwords
         self.normaliser = normaliser
         self.vocabulary = {e.id: self._entry_words(e) for e in kb.entries.values()}

@@ -25,6 +25,7 @@ from bot.broadcast.models import (
     AnnouncementEvent,
 )
 from bot.broadcast.texts import text as say
+from bot.delivery import PHOTO, PHOTO_LINE
 from bot.feedback.models import Staff
 from bot.messages import Button, Reply
 from bot.models import utcnow
@@ -178,14 +179,16 @@ def preview(session: Session, staff: Staff, item: Announcement) -> None:
 def render(item: Announcement, lang: str, commune: str | None = None) -> Reply:
     """The message a subscriber receives, with the one-tap unsubscribe button."""
     lines = [item.text]
+    meta: dict[str, str] = {}
     if item.link:
         lines.append(say("link", lang, link=item.link))
     if item.image_url:
         lines.append(say("image", lang, url=item.image_url))
+        meta = {PHOTO: item.image_url, PHOTO_LINE: lines[-1]}  # Telegram: a photo, captioned
     if commune:
         lines.append(say("footer", lang, name=commune))
     button = Button(say("button.unsubscribe", lang), f"{UNSUBSCRIBE}:{item.id}")
-    return Reply("\n\n".join(lines), ((button,),))
+    return Reply("\n\n".join(lines), ((button,),), meta)
 
 
 def by_id(session: Session, announcement_id: int) -> Announcement:

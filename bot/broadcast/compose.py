@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.broadcast import announcements, subscribers
+from bot.broadcast import announcements, cards, subscribers
 from bot.broadcast.announcements import Draft, NotAllowedError, render, staff_for
 from bot.broadcast.chat import areas, topics
 from bot.broadcast.models import Announcement
@@ -34,6 +34,10 @@ BAD_TIME = "Chưa hiểu thời điểm. Mời nhập dạng «08:00 15/12/2026�
 NO_ZALO = (
     "Lưu ý: thông báo không gửi tới người dân dùng Zalo (Zalo không cho Văn phòng gửi tin "
     "hàng loạt; chỉ trả lời được trong thời gian người dân vừa nhắn)."
+)
+CARD_NOTE = (
+    "Tiến độ gửi hiện ở tin nhắn tiếp theo và tự cập nhật khoảng 10 giây một lần; "
+    "khi gửi xong sẽ có kết quả cuối cùng."
 )
 ASK_TEXT = (
     "Mời nhập nội dung thông báo (tối đa 3.500 ký tự). Có thể thêm một dòng "
@@ -219,8 +223,11 @@ class Compose:
             status = announcements.confirm(turn.session, staff, item, utcnow())
         except NotAllowedError as error:
             return Reply(f"Không gửi được: {error}.")
+        # The status card goes through the outbox: its sender reports the platform's message
+        # id, and `StatusCards` edits that message as delivery goes on.
+        cards.open_card(turn.session, item, staff.channel, staff.external_id, utcnow())
         said = "đã hẹn giờ" if status == "scheduled" else "đang được gửi"
-        return Reply(f"Thông báo #{item.id} {said}.", self._progress_buttons(item.id))
+        return Reply(f"Thông báo #{item.id} {said}. {CARD_NOTE}")
 
     def _progress(self, turn: Turn, announcement_id: int) -> Reply:
         item = turn.session.get(Announcement, announcement_id)
@@ -228,16 +235,8 @@ class Compose:
             return Reply(f"Không có thông báo #{announcement_id}.")
         figures = progress(turn.session, item, utcnow())
         live = item.status in ("scheduled", "running")
-        buttons = self._progress_buttons(item.id) if live else ()
+        buttons = cards.buttons(item.id) if live else ()
         return Reply(summary_vi(item, figures), buttons)
-
-    def _progress_buttons(self, announcement_id: int) -> tuple[tuple[Button, ...], ...]:
-        return (
-            (
-                Button("🔄 Cập nhật", f"{self.ACTION}:p:{announcement_id}"),
-                Button("⛔ Dừng gửi", f"{self.ACTION}:x:{announcement_id}"),
-            ),
-        )
 
     def _cancel(self, turn: Turn, staff: Staff, announcement_id: int) -> Reply:
         try:

@@ -110,7 +110,9 @@ class Expander:
         for contact_id, channel, external_id, lang in found:
             key = f"ann:{item.id}:{contact_id}"
             reply = replies[lang]
-            tagged = type(reply)(reply.text, reply.buttons, {"outbox_key": f"{key}:0"})
+            tagged = type(reply)(
+                reply.text, reply.buttons, {**reply.meta, "outbox_key": f"{key}:0"}
+            )
             rows.append(
                 {
                     "channel": channel,

@@ -100,9 +100,29 @@ class AnnouncementEvent(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class StatusCard(Base):
+    """The live status card of an announcement sent with /thongbao: the outbox row that sent
+    it (whose `platform_message_id` is the message to edit) and how far its refresh has gone.
+    `final` once the last figures (done or cancelled) are queued: no edit after that."""
+
+    __tablename__ = "announcement_cards"
+    __table_args__ = (Index("ix_announcement_cards_final", "final"),)
+
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), primary_key=True
+    )
+    outbox_id: Mapped[int] = mapped_column(Integer)  # the row that sent the card
+    text: Mapped[str] = mapped_column(Text)  # what the card shows now (no edit if unchanged)
+    edits: Mapped[int] = mapped_column(Integer, default=0)
+    last_edit_id: Mapped[int | None] = mapped_column(Integer)  # the latest edit's outbox row
+    edited_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 __all__ = [
     "Announcement",
     "AnnouncementEvent",
+    "StatusCard",
     "Subscription",
     "SubscriptionEvent",
     "SubscriptionTopic",

@@ -108,10 +108,13 @@ def make_dispatcher(
     if shared is None:
         redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
         shared = build_shared(sessions.kw["bind"], redis_url)
+    from bot.broadcast.cards import StatusCards
     from bot.broadcast.expander import Expander
 
-    # Announcements become outbox rows batch by batch, every pass (cheap when none runs).
-    jobs: list[Job] = [once_per_period(PruneSharedState()), Expander()]
+    # Announcements become outbox rows batch by batch, every pass (cheap when none runs); then
+    # the status cards of those sent with /thongbao are refreshed (after the expander, so
+    # the pass that finishes an announcement also queues its card's final figures).
+    jobs: list[Job] = [once_per_period(PruneSharedState()), Expander(), StatusCards()]
     if settings.staff_chat_id is not None:
         jobs.append(once_per_period(DailyDigest(settings.staff_chat_id, config.digest_hour)))
     return Dispatcher(

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, runtime_checkable
+
+from sqlalchemy import Connection
 
 from bot.shared.memory import MemoryFlood
 from bot.shared.protocols import Verdict, Window
 
-__all__ = ["FloodGate", "MemoryFloodGate", "Verdict"]
+__all__ = ["FloodGate", "MemoryFloodGate", "TransactionalFloodGate", "Verdict"]
 
 
 class FloodGate(Protocol):
@@ -20,6 +22,24 @@ class FloodGate(Protocol):
 
     def check(self, key: str, now: float) -> Verdict:
         """Record a message from `key` and say what to do with it."""
+        ...
+
+
+@runtime_checkable
+class TransactionalFloodGate(Protocol):
+    """A flood gate that can record the message in the message's own database transaction."""
+
+    @property
+    def in_database(self) -> bool:
+        """Whether `check_on` may be used (else `check`, outside the transaction)."""
+        ...
+
+    def check(self, key: str, now: float) -> Verdict:
+        """Record a message from `key` and say what to do with it."""
+        ...
+
+    def check_on(self, connection: Connection, key: str, now: float) -> Verdict:
+        """Like `check`, on `connection` inside its transaction."""
         ...
 
 

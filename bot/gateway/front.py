@@ -25,10 +25,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.gateway import inbox
 from bot.gateway.alerts import StaffAlerts, short_id
+from bot.gateway.batch import Coalescer
 from bot.gateway.contacts import mark_blocked
 from bot.gateway.events import Adapter, Arrival, Delivered, Membership
-from bot.gateway.flood import FloodGate, Verdict
+from bot.gateway.flood import FloodGate, TransactionalFloodGate, Verdict
 from bot.gateway.progress import Progress
+from bot.gateway.slots import BlockedRate
 from bot.logsafety import mask
 from bot.messages import Inbound, Reply
 from bot.render import say
@@ -49,6 +51,11 @@ MAX_ATTEMPTS = 5  # a row that killed its worker this often is given up (a poiso
 def language_of(inbound: Inbound) -> str:
     """The language to use before the core has looked the contact up (flood, apology)."""
     return "en" if (inbound.language_hint or "").startswith("en") else "vi"
+
+
+def _finished_all(_count: int, items: int) -> list[None]:
+    """One result per row (a row taken over by another worker is not ours to finish)."""
+    return [None] * items
 
 
 def worker_name() -> str:
@@ -74,12 +81,26 @@ class Gateway:
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="core")
         self.adapters: dict[str, Adapter] = {}
         self.rates: dict[str, float] = {}  # channel -> the platform's sends per second
+        self.slots = BlockedRate(services.shared.rate)
+        # A flood gate in the application's database records the message in its transaction.
+        self.gate_in_transaction: TransactionalFloodGate | None = None
+        if isinstance(flood, TransactionalFloodGate) and flood.in_database:
+            self.gate_in_transaction = flood
         self.wall: Callable[[], float] = time.time
         self.alerts: StaffAlerts | None = None
         self.progress = Progress()
         self.worker = worker_name()
         self.running = False
         self._held: dict[int, inbox.Claim] = {}
+        # Webhooks arriving together are committed by one INSERT, rows sent together are
+        # marked done by one UPDATE (each caller still waits for its own commit).
+        engine = services.engine
+        self._stores: Coalescer[inbox.Update, bool] = Coalescer(
+            lambda updates: inbox.store_many(engine, updates)
+        )
+        self._finishes: Coalescer[inbox.Claim, None] = Coalescer(
+            lambda held: _finished_all(inbox.finish(engine, held), len(held))
+        )
         self._wake = asyncio.Event()
 
     def register(self, adapter: Adapter) -> None:
@@ -102,8 +123,7 @@ class Gateway:
     ) -> bool:
         """Commit one raw update to the inbox; False for a redelivery (absorbed). Only after
         this returns may the channel acknowledge the update to its platform."""
-        engine = self.services.engine
-        new = await asyncio.to_thread(inbox.store, engine, channel, platform_id, citizen, payload)
+        new = await self._stores.submit((channel, platform_id, citizen, payload))
         if new:
             self._wake.set()
         else:
@@ -207,14 +227,17 @@ class Gateway:
         replies = held.replies
         if replies is None:  # not handled yet (else: handled before a crash, only send)
             started = time.perf_counter()
-            verdict, replies = await self.run_sync(self._gate_then_core, held, event.inbound)
+            verdict, replies, wait = await self.run_sync(self._gate_then_core, held, event.inbound)
             if replies is None:
                 self.progress.flooded += 1
                 await self._flooded(adapter, event, verdict)
                 await self._finish(held)
                 return
             self.progress.core_seconds += time.perf_counter() - started
-        await self._book(held.channel, len(replies))
+        else:
+            wait = await asyncio.to_thread(self._reserve, held.channel, len(replies))
+        if wait > 0:
+            await asyncio.sleep(wait)
         started = time.perf_counter()
         delivered = await adapter.respond(event, replies)
         self.progress.send_seconds += time.perf_counter() - started
@@ -230,35 +253,43 @@ class Gateway:
         await self._finish(held)
         self.progress.handled += 1
 
-    async def _book(self, channel: str, count: int) -> None:
-        """Wait for `count` sends' worth of the channel's shared rate (one booking, however
-        many replies: a slot `count` sends wide)."""
+    def _reserve(self, channel: str, count: int) -> float:
+        """Book `count` sends' worth of the channel's shared rate (one booking, however many
+        replies: a slot `count` sends wide); the seconds to wait before sending."""
         rate = self.rates.get(channel, 0.0)
         if rate <= 0 or count <= 0:
-            return
-        book = self.services.shared.rate.reserve
-        wait = await asyncio.to_thread(book, f"send:{channel}", rate / count, self.wall())
-        if wait > 0:
-            await asyncio.sleep(wait)
+            return 0.0
+        return self.slots.reserve(f"send:{channel}", rate, count, self.wall())
 
     def _gate_then_core(
         self, held: inbox.Claim, inbound: Inbound
-    ) -> tuple[Verdict, list[Reply] | None]:
-        """In a worker thread (a shared flood gate asks the database or Redis): the flood
-        verdict, then the core's replies when the message is allowed."""
-        verdict = self.flood.check(held.citizen, held.received_at.timestamp())
-        if verdict is not Verdict.ALLOW:
-            return verdict, None
-        return verdict, self._core(held, inbound)
+    ) -> tuple[Verdict, list[Reply] | None, float]:
+        """In a worker thread, in one hop from the event loop: the flood verdict, the core's
+        replies when the message is allowed, and the wait for their share of the send rate."""
+        if self.gate_in_transaction is None:
+            verdict = self.flood.check(held.citizen, held.received_at.timestamp())
+            if verdict is not Verdict.ALLOW:
+                return verdict, None, 0.0
+        verdict, replies = self._core(held, inbound)
+        if replies is None:
+            return verdict, None, 0.0
+        return verdict, replies, self._reserve(held.channel, len(replies))
 
-    def _core(self, held: inbox.Claim, inbound: Inbound) -> list[Reply]:
-        """In a worker thread: the core and the inbox row's replies in one transaction."""
+    def _core(self, held: inbox.Claim, inbound: Inbound) -> tuple[Verdict, list[Reply] | None]:
+        """In a worker thread: the flood gate (when it lives in this database), the core and
+        the inbox row's replies in one transaction. No replies when the gate refused."""
         for attempt in (1, 2):
             try:
                 with self.services.sessions.begin() as session:
+                    gate = self.gate_in_transaction
+                    if gate is not None:
+                        arrived = held.received_at.timestamp()
+                        verdict = gate.check_on(session.connection(), held.citizen, arrived)
+                        if verdict is not Verdict.ALLOW:
+                            return verdict, None  # committed: the count is kept
                     replies = self.services.assistant.handle_in(session, inbound)
                     inbox.save_replies(session, held, replies)
-                    return replies
+                    return Verdict.ALLOW, replies
             except IntegrityError:
                 # Two first messages from a new contact raced to create it; the retry finds it.
                 if attempt == 2:
@@ -282,7 +313,11 @@ class Gateway:
     async def _finish(self, held: inbox.Claim, state: str = inbox.DONE) -> None:
         # Not on the core's threads: queued behind other citizens' core work, "done" would
         # lag the send, and a crash in that gap makes another worker send the replies again.
-        await asyncio.to_thread(inbox.finish, self.services.engine, [held], state)
+        # Rows finishing together share one UPDATE: the gap is at most the one running.
+        if state == inbox.DONE:
+            await self._finishes.submit(held)
+        else:
+            await asyncio.to_thread(inbox.finish, self.services.engine, [held], state)
 
     async def _failed(self, held: inbox.Claim, arrival: Arrival | None, error: Exception) -> None:
         """Log without personal data, apologise, tell the staff; the row is not retried."""

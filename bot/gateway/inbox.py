@@ -27,6 +27,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -78,7 +79,7 @@ def _store_statement(dialect: str) -> Executable:
     return (
         insert(InboxItem)
         .on_conflict_do_nothing(index_elements=["channel", "platform_id"])
-        .returning(InboxItem.id)
+        .returning(InboxItem.channel, InboxItem.platform_id)
     )
 
 
@@ -95,30 +96,53 @@ _SAVE_REPLIES = (
 _FINISH = (
     update(InboxItem)
     .where(
-        InboxItem.id.in_(bindparam("ids", expanding=True)),
-        InboxItem.claim_token.in_(bindparam("tokens", expanding=True)),
+        # Each row with the token of the claim that holds it: a row another worker took
+        # over (a new token) is left alone, whatever other rows this batch finishes.
+        tuple_(InboxItem.id, InboxItem.claim_token).in_(bindparam("held", expanding=True)),
         InboxItem.state.in_(OPEN),
     )
     .values(state=bindparam("new_state"), processed_at=bindparam("at"), lease_until=None)
 )
 
 
+Update = tuple[str, str, str, dict[str, Any]]  # channel, platform id, citizen, payload
+
+
 def store(
     engine: Engine, channel: str, platform_id: str, citizen: str, payload: dict[str, Any]
 ) -> bool:
     """Commit one update; False when it was stored before (a redelivery, absorbed)."""
-    values = {
-        "channel": channel,
-        "platform_id": platform_id,
-        "citizen": citizen,
-        "payload": payload,
-        "received_at": utcnow(),
-        "state": PENDING,
-        "attempts": 0,
-    }
+    return store_many(engine, [(channel, platform_id, citizen, payload)])[0]
+
+
+def store_many(engine: Engine, updates: list[Update]) -> list[bool]:
+    """Commit several updates in one statement (one round trip, one commit), in the order
+    given (ids, hence each citizen's order, follow it); for each, whether it is new. An update
+    already stored, or given twice here, is new only the first time."""
+    now = utcnow()
+    first: dict[tuple[str, str], int] = {}
+    rows = []
+    for n, (channel, platform_id, citizen, payload) in enumerate(updates):
+        if first.setdefault((channel, platform_id), n) != n:
+            continue
+        rows.append(
+            {
+                "channel": channel,
+                "platform_id": platform_id,
+                "citizen": citizen,
+                "payload": payload,
+                "received_at": now,
+                "state": PENDING,
+                "attempts": 0,
+            }
+        )
     with single(engine).connect() as connection:
-        found = connection.execute(_store_statement(engine.dialect.name), values)
-        return found.first() is not None
+        statement = _store_statement(engine.dialect.name)
+        inserted = {tuple(row) for row in connection.execute(statement, rows)}
+    return [
+        first[(channel, platform_id)] == n and (channel, platform_id) in inserted
+        for n, (channel, platform_id, _citizen, _payload) in enumerate(updates)
+    ]
 
 
 def claim(
@@ -204,9 +228,8 @@ def finish(engine: Engine, held: list[Claim], state: str = DONE) -> int:
     """Mark rows finished (done or failed) if still ours; returns how many were."""
     if not held:
         return 0
-    # Tokens are unique per claim: a row another worker took over has a token not in ours.
-    ids, tokens = [c.id for c in held], sorted({c.token for c in held})
-    values = {"ids": ids, "tokens": tokens, "new_state": state, "at": utcnow()}
+    pairs = [(c.id, c.token) for c in held]
+    values = {"held": pairs, "new_state": state, "at": utcnow()}
     with single(engine).connect() as connection:
         return connection.execute(_FINISH, values).rowcount
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from bot.shared.memory import MemoryAlerts, MemoryFlood, MemoryRate
 from bot.shared.postgres import PostgresAlerts, PostgresFlood, PostgresRate
@@ -78,6 +78,16 @@ class SharedFloodGate:
     def check(self, key: str, now: float | None = None) -> Verdict:
         """Record a message from `key` (arrived at `now`) and say what to do with it."""
         return self.store.check(key, self.window, self.clock() if now is None else now)
+
+    @property
+    def in_database(self) -> bool:
+        """Whether `check_on` can run in the caller's transaction (the store is PostgreSQL)."""
+        return isinstance(self.store, PostgresFlood)
+
+    def check_on(self, connection: Connection, key: str, now: float) -> Verdict:
+        """`check` inside the caller's transaction on the application's database."""
+        assert isinstance(self.store, PostgresFlood)
+        return self.store.check_on(connection, key, self.window, now)
 
 
 def unique_prefix(name: str) -> str:

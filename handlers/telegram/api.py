@@ -17,7 +17,7 @@ from telegram.request import RequestData
 # PTB's own parameter type: public in use (RequestData holds it), private in location.
 from telegram.request._requestparameter import RequestParameter
 
-from handlers.telegram.render import Outgoing
+from handlers.telegram.render import Keyboard, Outgoing
 from handlers.telegram.request import JsonRequest
 
 NO_PREVIEW = {"is_disabled": True}  # KB answers cite portal URLs; no preview card for each
@@ -38,9 +38,13 @@ async def call(bot: Bot, method: str, params: dict[str, Any]) -> Any:
     return await request.post(f"{bot.base_url}/{method}", request_data=data)
 
 
-def markup_of(markup: InlineKeyboardMarkup | ForceReply | None) -> dict[str, Any] | None:
+def markup_of(
+    markup: Keyboard | InlineKeyboardMarkup | ForceReply | None,
+) -> dict[str, Any] | None:
     """A reply markup as the JSON the Bot API takes (inline keyboards built directly: PTB's
     generic `to_dict` walks every attribute of every button)."""
+    if isinstance(markup, Keyboard):
+        return markup.to_dict()
     if isinstance(markup, InlineKeyboardMarkup):
         rows = [
             [{"text": b.text, "callback_data": b.callback_data} for b in row]
@@ -51,19 +55,41 @@ def markup_of(markup: InlineKeyboardMarkup | ForceReply | None) -> dict[str, Any
 
 
 async def send_outgoing(
-    bot: Bot, chat_id: int | str, message: Outgoing, reply_to: int | None = None
+    bot: Bot,
+    chat_id: int | str,
+    message: Outgoing,
+    reply_to: int | None = None,
+    preview: str | None = None,
 ) -> Any:
-    """sendMessage with HTML parse mode, no link preview, optionally as a reply."""
+    """sendMessage with HTML parse mode, optionally as a reply; no link preview, or (`preview`)
+    a large one of that address above the text."""
     reply = {"message_id": reply_to, "allow_sending_without_reply": True} if reply_to else None
+    shown = (
+        {"url": preview, "prefer_large_media": True, "show_above_text": True}
+        if preview
+        else NO_PREVIEW
+    )
     params = {
         "chat_id": chat_id,
         "text": message.text,
         "parse_mode": ParseMode.HTML.value,
         "reply_markup": markup_of(message.markup),
-        "link_preview_options": NO_PREVIEW,
+        "link_preview_options": shown,
         "reply_parameters": reply,
     }
     return await call(bot, "sendMessage", params)
+
+
+async def send_photo(bot: Bot, chat_id: int | str, photo: str, caption: Outgoing) -> Any:
+    """sendPhoto by address, the caption in HTML parse mode with the message's keyboard."""
+    params = {
+        "chat_id": chat_id,
+        "photo": photo,
+        "caption": caption.text,
+        "parse_mode": ParseMode.HTML.value,
+        "reply_markup": markup_of(caption.markup),
+    }
+    return await call(bot, "sendPhoto", params)
 
 
 async def edit_text(bot: Bot, chat_id: int, message_id: int, message: Outgoing) -> Any:

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import ForceReply
 
 from bot import menu
 from bot.messages import Reply
@@ -26,12 +26,37 @@ REDRAWS = frozenset({menu.MENU, menu.GROUP})
 SCREENS = {"bsub:": frozenset({"bsub", "bcu"}), "bcm:p:": frozenset({"bcm"})}
 
 
+@dataclass(frozen=True, slots=True)
+class KeyButton:
+    """An inline keyboard button, as the Bot API names its fields (not PTB's object: building
+    PTB's buttons for every answer cost more than rendering the rest of it)."""
+
+    text: str
+    callback_data: str
+
+
+@dataclass(frozen=True, slots=True)
+class Keyboard:
+    """An inline keyboard (`InlineKeyboardMarkup`'s shape, without PTB)."""
+
+    inline_keyboard: tuple[tuple[KeyButton, ...], ...]
+
+    def to_dict(self) -> dict[str, list[list[dict[str, str]]]]:
+        """The `reply_markup` JSON."""
+        return {
+            "inline_keyboard": [
+                [{"text": b.text, "callback_data": b.callback_data} for b in row]
+                for row in self.inline_keyboard
+            ]
+        }
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One Telegram message: HTML text and an optional inline keyboard."""
 
     text: str
-    markup: InlineKeyboardMarkup | ForceReply | None = None
+    markup: Keyboard | ForceReply | None = None
 
 
 def escape(text: str) -> str:
@@ -50,7 +75,7 @@ def split(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [piece for piece in (p.strip("\n") for p in pieces) if piece.strip()] or ["…"]
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+def keyboard(reply: Reply) -> Keyboard | None:
     """The reply's button rows as an inline keyboard (buttons with oversize payloads dropped)."""
     rows = []
     for row in reply.buttons:
@@ -59,16 +84,16 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
             if len(button.payload.encode()) > MAX_CALLBACK_DATA:
                 log.warning("dropped a button whose payload exceeds 64 bytes: %s", button.label)
                 continue
-            buttons.append(InlineKeyboardButton(button.label, callback_data=button.payload))
+            buttons.append(KeyButton(button.label, button.payload))
         if buttons:
-            rows.append(buttons)
-    return InlineKeyboardMarkup(rows) if rows else None
+            rows.append(tuple(buttons))
+    return Keyboard(tuple(rows)) if rows else None
 
 
 def render(reply: Reply, limit: int = MAX_TEXT) -> list[Outgoing]:
     """One reply as one or more messages; the buttons go under the last one."""
     chunks = [escape(piece) for piece in split(reply.text, limit)]
-    markup: InlineKeyboardMarkup | ForceReply | None = keyboard(reply)
+    markup: Keyboard | ForceReply | None = keyboard(reply)
     if markup is None and reply.meta.get("force_reply"):
         # The core waits for typed text (e.g. a staff answer): in a group, Telegram then lets
         # that person reply to this message, which reaches us without mentioning the bot.

@@ -12,7 +12,13 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.gateway.events import Arrival, Delivered, Event, Membership
 from bot.messages import Reply
 from handlers.telegram.api import answer_callback, edit_text, send_outgoing
-from handlers.telegram.convert import CHANNEL, Incoming, to_incoming, to_membership
+from handlers.telegram.convert import (
+    CHANNEL,
+    Incoming,
+    plain_private_text,
+    to_incoming,
+    to_membership,
+)
 from handlers.telegram.redact import mask
 from handlers.telegram.render import Outgoing, redraws_in_place, render, render_all
 from handlers.telegram.retry import RetryPolicy, call_with_retry
@@ -31,6 +37,9 @@ class TelegramAdapter:
 
     def translate(self, payload: dict[str, Any]) -> Event | None:
         """The stored update as an `Arrival`, a `Membership` change, or None (stay silent)."""
+        plain = plain_private_text(payload)
+        if plain is not None:  # most messages: no PTB objects built
+            return Arrival(plain.inbound, plain, True)
         update = Update.de_json(payload, self.bot)
         membership = to_membership(update)
         if membership is not None:

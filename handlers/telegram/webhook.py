@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from bot.gateway.front import Gateway
 from bot.gateway.quiet import QuietWarning
+from handlers.asgi import RawRoute, header
 from handlers.telegram.convert import CHANNEL
 from handlers.telegram.shape import MalformedUpdateError, decode, key_of
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+SECRET_NAME = SECRET_HEADER.lower().encode()  # as ASGI gives header names
+OK = {"ok": True}
 MAX_BODY = 1 << 20  # bytes; Telegram's updates are far smaller
 
 
@@ -32,34 +32,33 @@ class Door(Protocol):
     def secret_matches(self, header: str | None) -> bool: ...
 
 
-def webhook_route(channel: Door, path: str) -> Route:
-    """POST `path` for `channel`."""
+def webhook_route(channel: Door, path: str) -> RawRoute:
+    """POST `path` for `channel` (a raw ASGI route: see `handlers.asgi`)."""
 
-    async def receive(request: Request) -> Response:
-        if not channel.secret_matches(request.headers.get(SECRET_HEADER)):
+    async def receive(headers: list[tuple[bytes, bytes]], body: bytes | None) -> tuple[int, Any]:
+        if not channel.secret_matches(header(headers, SECRET_NAME)):
             channel.unauthenticated.hit()
-            return JSONResponse({"ok": False, "error": "forbidden"}, status_code=403)
+            return 403, {"ok": False, "error": "forbidden"}
         if not (channel.running and channel.gateway.running):
             # Telegram retries later; the update is not lost.
-            return JSONResponse({"ok": False, "error": "not ready"}, status_code=503)
-        body = await request.body()
+            return 503, {"ok": False, "error": "not ready"}
         try:
-            if len(body) > MAX_BODY:
+            if body is None:
                 raise MalformedUpdateError("too large")
             data = decode(body)
             platform_id, citizen = key_of(data)
         except MalformedUpdateError as error:
             log.warning("webhook request with a malformed update (%s); refused", error)
-            return JSONResponse({"ok": False, "error": "bad update"}, status_code=400)
+            return 400, {"ok": False, "error": "bad update"}
         if citizen is None:
             channel.gateway.skip()
-            return JSONResponse({"ok": True})
+            return 200, OK
         try:
             await channel.gateway.receive(CHANNEL, platform_id, citizen, data)
         except SQLAlchemyError as error:
             # Not stored, so not acknowledged: Telegram delivers it again later.
             log.error("could not store update %s: %s", platform_id, type(error).__name__)
-            return JSONResponse({"ok": False, "error": "not ready"}, status_code=503)
-        return JSONResponse({"ok": True})
+            return 503, {"ok": False, "error": "not ready"}
+        return 200, OK
 
-    return Route(path, receive, methods=["POST"])
+    return RawRoute(path, receive, MAX_BODY)

@@ -11,6 +11,7 @@ from bot.broadcast.compose import parse_time, split_text
 from bot.broadcast.models import Announcement, AnnouncementEvent
 from bot.feedback.workdays import OFFICE_TZ
 from bot.models import DialogueState, utcnow
+from bot.outbox import OutboxMessage, load_replies
 from bot.runtime import Services
 from tests.broadcast.helpers import add_staff, add_subscribers, press, say
 
@@ -92,7 +93,11 @@ def test_send_now_then_progress_in_place(services: Services) -> None:
     _staff_says(services, "Tháng 12 miễn lệ phí cấp bản sao trích lục khai sinh trực tuyến.")
     [started] = press(services, STAFF, "bcm:send", channel="console")
     assert "đang được gửi" in started.text
-    refresh = next(b.payload for b in started.all_buttons() if "Cập nhật" in b.label)
+    with services.sessions() as session:  # the status card goes through the outbox
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == STAFF))
+        [card] = load_replies(row.one().payload)
+    assert "đang chờ 4" in card.text
+    refresh = next(b.payload for b in card.all_buttons() if "Cập nhật" in b.label)
     [status] = _staff_presses(services, refresh)
     assert "đang gửi" in status
     assert "đang chờ 4" in status

@@ -4,6 +4,7 @@ too: one bot token's limit is shared by every worker, dispatcher and the front d
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 
 import pytest
@@ -93,3 +94,38 @@ def test_the_telegram_send_rate_is_a_setting() -> None:
     )
     assert default is not None
     assert default.send_rate == 25.0
+
+
+@pytest.mark.asyncio
+async def test_a_fast_platform_books_its_slots_in_blocks(services: Services) -> None:
+    from bot.gateway.slots import BLOCK_SECONDS
+
+    platform = Recording()
+    gateway = Gateway(services, MemoryFloodGate(50, 10.0))
+    gateway.register(platform)
+    gateway.limit("test", 1000.0)
+    gateway.wall = lambda: NOW
+    await handle(gateway, platform, 3)
+    replies = sum(count for _user, count in platform.sent)
+    block = int(1000.0 * BLOCK_SECONDS)
+    assert replies <= block
+    # One booking of a whole block: the outbox waits behind all of it, used or not.
+    assert next_free(services, 1000.0) == pytest.approx(block / 1000.0, abs=1e-6)
+
+
+def test_workers_booking_blocks_never_send_closer_than_the_rate() -> None:
+    from bot.gateway.slots import BlockedRate
+    from bot.shared.memory import MemoryRate
+
+    shared = MemoryRate()
+    workers = [BlockedRate(shared), BlockedRate(shared)]
+    rate, starts = 500.0, []
+    now = NOW
+    for n in range(200):
+        count = 1 + n % 3
+        wait = workers[n % 2].reserve("send:test", rate, count, now)
+        starts += [now + wait + k / rate for k in range(count)]
+        now += 0.0007 * (n % 5)  # time moves on unevenly; some blocks run out unused
+    starts.sort()
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 1 / rate - 1e-6  # float resolution near 1.8e9 s

@@ -21,7 +21,13 @@ PINS = [
     ("nhập khẩu cần giấy tờ gì", "answer", 45.0, 50.0),  # answer at 50: red
     ("SIPAS đo lường cái gì", "answer", 45.0, 50.0),
     ("muốn gửi phản ánh về việc đèn đường hỏng thì gửi ở đâu", "answer", 40.0, 45.0),  # at 45: red
-    ("get an inheritance agreement certified", "answer", 40.0, 45.0),
+    (
+        "What is the fee for certifying a signature on a paper? "
+        "Is it per signature or per document?",
+        "answer",
+        40.0,
+        45.0,
+    ),
     ("làm thẻ ngân hàng cho con", "suggest", 35.0, 40.0),  # answer at 35 or suggest at 40: red
     ("bệnh viện", "decline", 30.0, 35.0),  # suggest at 30: red
     ("nhà văn hóa", "decline", 30.0, 35.0),

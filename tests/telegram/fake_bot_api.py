@@ -1,17 +1,17 @@
 """A fake Telegram Bot API server on 127.0.0.1, over real HTTP, for tests and the benchmark.
 
 It speaks enough of the Bot API for the bot: getMe, setMyCommands, deleteWebhook, setWebhook,
-getUpdates (long polling), sendMessage, editMessageText, editMessageReplyMarkup,
+getUpdates (long polling), sendMessage, sendPhoto, editMessageText, editMessageReplyMarkup,
 answerCallbackQuery and sendChatAction. State is kept per bot token, so one server can serve
 many tests at once. Every call is recorded; the next calls of a method can be made to fail with
 429 / 403 / 400 / 502. Updates pushed with `push_update` are delivered like Telegram does: to
 the webhook set with setWebhook (with its secret header), else to getUpdates.
 
 It refuses what Telegram refuses (see `fake_html`), with Telegram's status and description:
-text over 4,096 UTF-16 code units or empty, broken or unsupported HTML in HTML parse mode,
-`callback_data` over 64 bytes, and chats the bot cannot write to — a user who never sent it an
-update (403) or a group it was never added to (400). `add_chat` makes a chat known, as adding
-the bot to the staff group does.
+text over 4,096 UTF-16 code units or empty, a photo caption over 1,024, broken or unsupported
+HTML in HTML parse mode, `callback_data` over 64 bytes, and chats the bot cannot write to — a
+user who never sent it an update (403) or a group it was never added to (400). `add_chat` makes
+a chat known, as adding the bot to the staff group does.
 """
 
 from __future__ import annotations
@@ -36,7 +36,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.telegram.fake_html import BotApiError, check_chat, check_markup, check_text
+from tests.telegram.fake_html import (
+    BotApiError,
+    check_caption,
+    check_chat,
+    check_markup,
+    check_text,
+)
 
 BOT_USERNAME = "cchc_test_bot"
 # Form fields that are plain strings even when they look like JSON numbers.
@@ -53,6 +59,8 @@ FAILURES: dict[str, tuple[int, dict[str, Any]]] = {
     # up first); the message is not delivered.
     "timeout": (504, {"description": "Gateway Timeout"}),
 }
+# Calls that send or change a message: they count against `rate_limit`, as on Telegram.
+RATED = frozenset({"sendMessage", "sendPhoto", "editMessageText"})
 TOO_FAST = (
     429,
     {"description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}},
@@ -127,7 +135,8 @@ class FakeBotApi:
     ) -> None:
         self.webhook_workers = webhook_workers
         self.long_poll_cap = long_poll_cap
-        # sendMessage calls a second per token over which Telegram answers 429 (None: no limit).
+        # Messages sent or edited a second per token over which Telegram answers 429 (None: no
+        # limit).
         self.rate_limit = rate_limit
         self.slow_seconds = slow_seconds
         self._bots: dict[str, _Bot] = {}
@@ -263,7 +272,7 @@ class FakeBotApi:
             failure = failures.popleft() if failures else None
             call = Call(method, params)
             bot.calls.append(call)
-        if failure is None and method == "sendMessage":
+        if failure is None and method in RATED:
             failure = self._over_rate(bot, call.at)
         if failure is not None:
             status, body = failure
@@ -286,7 +295,7 @@ class FakeBotApi:
             call.status = refused.status
             body = {"ok": False, "error_code": refused.status, "description": refused.description}
             return JSONResponse(body, status_code=refused.status)
-        if method == "sendMessage":
+        if method in ("sendMessage", "sendPhoto"):
             with self._lock:
                 chat = int(params["chat_id"])
                 before = bot.last_to_chat.get(chat)
@@ -401,6 +410,15 @@ class FakeBotApi:
         bot.next_message_id += 1
         return _message(bot, bot.next_message_id, params)
 
+    def _m_sendPhoto(self, bot: _Bot, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        bot.next_message_id += 1
+        message = _message(bot, bot.next_message_id, {**params, "text": ""})
+        del message["text"]
+        caption = str(params.get("caption", ""))
+        message["caption"] = html.unescape(_TAG.sub("", caption))
+        message["photo"] = [{"file_id": str(params["photo"]), "width": 800, "height": 600}]
+        return message
+
     def _m_editMessageText(self, bot: _Bot, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         return _message(bot, int(params["message_id"]), params)
 
@@ -416,11 +434,19 @@ class FakeBotApi:
 
 def _check(bot: _Bot, method: str, params: dict[str, Any]) -> None:
     """Refuse, as Telegram does, what it would not accept."""
-    if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendChatAction"):
+    if method in (
+        "sendMessage",
+        "sendPhoto",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "sendChatAction",
+    ):
         check_chat(int(params["chat_id"]), bot.chats)
     if method in ("sendMessage", "editMessageText"):
         check_text(params)
-    if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+    if method == "sendPhoto":
+        check_caption(params)
+    if method in ("sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup"):
         check_markup(params)
 
 

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 MAX_TEXT = 4096  # UTF-16 code units, after entities are parsed
+MAX_CAPTION = 1024  # a photo's caption, counted the same way
 MAX_CALLBACK_DATA = 64  # bytes
 TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a"}
@@ -102,6 +103,17 @@ def check_text(params: dict[str, Any]) -> None:
         raise BotApiError(400, "Bad Request: message text is empty")
     if utf16_length(visible) > MAX_TEXT:
         raise BotApiError(400, "Bad Request: message is too long")
+
+
+def check_caption(params: dict[str, Any]) -> None:
+    """sendPhoto: a photo is given and the caption, when any, parses and fits 1,024."""
+    if not str(params.get("photo", "")).strip():
+        raise BotApiError(400, "Bad Request: there is no photo in the request")
+    caption = str(params.get("caption", ""))
+    html_mode = str(params.get("parse_mode", "")).upper() == "HTML"
+    visible = parse_html(caption) if html_mode else caption
+    if utf16_length(visible) > MAX_CAPTION:
+        raise BotApiError(400, "Bad Request: message caption is too long")
 
 
 def check_markup(params: dict[str, Any]) -> None:

@@ -13,8 +13,8 @@ from tests.telegram.harness import BotUnderTest
 # one of them, these tests go red on purpose: look at the change, then pick a new question.
 SUGGEST_QUESTION = "chứng thực"  # a bare keyword fitting three topics
 SUGGESTED = (
-    "Chứng thực bản sao từ bản chính",
     "Chứng thực hợp đồng, giao dịch",
+    "Chứng thực bản sao từ bản chính",
     "Chứng thực chữ ký (kể cả chữ ký người dịch)",
 )
 DECLINE_QUESTION = "cho hỏi về giấy"  # too vague for any topic, and no out-of-scope redirect

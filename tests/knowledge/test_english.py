@@ -1,0 +1,98 @@
+"""English questions: stems, spellings and terms, applied to English text only, on both sides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.english import English, EnglishTable, load_table
+from knowledge.matcher import Matcher
+from knowledge.normaliser import Normaliser
+
+
+def _english(keep: tuple[str, ...] = ()) -> English:
+    table = EnglishTable({"notarise": "notarize"}, {("id", "card"): ("can", "cuoc")})
+    return English(table, lambda text: True, keep)
+
+
+def test_word_families_meet() -> None:
+    english = _english()
+    assert english.rewrite(["certifying", "copies"]) == english.rewrite(["certified", "copy"])
+    assert english.rewrite(["registering"]) == english.rewrite(["register"])
+
+
+def test_spellings_are_unified() -> None:
+    english = _english()
+    assert english.rewrite(["notarise"]) == english.rewrite(["notarize"])
+
+
+def test_codes_and_shared_words_are_not_stemmed() -> None:
+    english = _english(keep=("sipas",))
+    assert english.rewrite(["sipas", "ct07", "2025"]) == ["sipas", "ct07", "2025"]
+    assert english.rewrite(["papers"]) == ["paper"]
+
+
+def test_only_long_abbreviations_expand_in_english() -> None:
+    english = _english()
+    abbreviations = {"cccd": "can cuoc cong dan", "e": "em", "ms": "moi"}
+    assert english.rewrite(["cccd", "e", "wallet", "ms"], abbreviations) == [
+        "can",
+        "cuoc",
+        "cong",
+        "dan",
+        "e",
+        "wallet",
+        "ms",
+    ]
+
+
+def test_vietnamese_text_is_left_alone(matcher: Matcher) -> None:
+    plain = Normaliser(matcher.kb.lexicon)  # no English rewriting at all
+    for text in ("lam cccd o dau ko", "đăng ký thường trú online", "SIPAS đo lường cái gì"):
+        assert matcher.normaliser.expand(text) == plain.expand(text)
+    assert matcher.normaliser.expand("renewing my cccd online")[-4:] == [
+        "can",
+        "cuoc",
+        "truc",
+        "tuyen",
+    ]
+
+
+def test_english_question_and_sample_agree(matcher: Matcher) -> None:
+    found = matcher.match("What's the fee for certifying copies of my degree?")
+    assert found.intent == "chung_thuc_ban_sao"
+
+
+def test_bundled_table_loads() -> None:
+    table = load_table()
+    assert table.spelling["licence"] == "license"
+
+
+def test_a_term_under_two_wordings_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "english.yaml"
+    path.write_text("terms:\n  a b: [x y]\n  c d: [x y]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="two terms"):
+        load_table(path)
+
+
+def test_questions_are_translated_samples_are_not() -> None:
+    english = _english()
+    assert english.rewrite(["lost", "id", "card"]) == ["lost", "id", "card"]  # a sample
+    english.translate = True
+    assert english.rewrite(["lost", "id", "cards"]) == ["lost", "id", "card", "can", "cuoc"]
+
+
+def test_an_english_question_meets_the_vietnamese_samples(matcher: Matcher) -> None:
+    words = matcher.normaliser.expand("where do I get a certificate of single status")
+    assert words[-4:] == ["tinh", "trang", "hon", "nhan"]
+    assert (
+        matcher.match("We rent a flat, how do we declare our temporary stay?").intent == "tam_tru"
+    )
+
+
+def test_story_words_are_no_subject_words(matcher: Matcher) -> None:
+    text = "Can my sister register the birth as both parents are working far away?"
+    words = matcher.subjects.words(matcher.normaliser.expand(text), "en")
+    assert not {"both", "far", "away", "work", "as"} & set(words)
+    assert {"sister", "khai", "sinh"} <= set(words)
