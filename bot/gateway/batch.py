@@ -19,9 +19,12 @@ LIMIT = 128  # items per flush at most
 
 
 class Coalescer(Generic[T, R]):
-    """`await submit(item)`: the result of `flush([..., item, ...])` for this item."""
+    """`await submit(item)`: the result of `flush([..., item, ...])` for this item (raised
+    when it is an exception: a flush may fail some items and not others)."""
 
-    def __init__(self, flush: Callable[[list[T]], Sequence[R]], limit: int = LIMIT) -> None:
+    def __init__(
+        self, flush: Callable[[list[T]], Sequence[R | BaseException]], limit: int = LIMIT
+    ) -> None:
         self.flush, self.limit = flush, limit
         self.flushes = 0  # how many flushes ran (for the counters)
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
@@ -53,7 +56,11 @@ class Coalescer(Generic[T, R]):
                 finally:
                     self.flushes += 1
                 for (_, future), result in zip(batch, results, strict=True):
-                    if not future.done():  # its caller may have been cancelled meanwhile
+                    if future.done():  # its caller may have been cancelled meanwhile
+                        continue
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
                         future.set_result(result)
         except asyncio.CancelledError:
             for _, future in self._pending:

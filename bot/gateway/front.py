@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from bot.gateway import inbox
 from bot.gateway.alerts import StaffAlerts, short_id
@@ -95,9 +95,7 @@ class Gateway:
         # Webhooks arriving together are committed by one INSERT, rows sent together are
         # marked done by one UPDATE (each caller still waits for its own commit).
         engine = services.engine
-        self._stores: Coalescer[inbox.Update, bool] = Coalescer(
-            lambda updates: inbox.store_many(engine, updates)
-        )
+        self._stores: Coalescer[inbox.Update, bool] = Coalescer(self._store_batch)
         self._finishes: Coalescer[inbox.Claim, None] = Coalescer(
             lambda held: _finished_all(inbox.finish(engine, held), len(held))
         )
@@ -130,6 +128,23 @@ class Gateway:
             self.progress.duplicates += 1
             self.progress.finish()
         return new
+
+    def _store_batch(self, updates: list[inbox.Update]) -> list[bool | BaseException]:
+        """In a thread: one INSERT for the batch; when it fails, each update on its own, so
+        one update the database refuses fails its own webhook only (the others are stored)."""
+        engine = self.services.engine
+        try:
+            return list(inbox.store_many(engine, updates))
+        except SQLAlchemyError:
+            if len(updates) == 1:
+                raise
+        results: list[bool | BaseException] = []
+        for update in updates:
+            try:
+                results.append(inbox.store_many(engine, [update])[0])
+            except SQLAlchemyError as error:
+                results.append(error)
+        return results
 
     def skip(self) -> None:
         """Count an update the channel acknowledged without storing (nothing to handle)."""

@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.gateway import inbox
 from bot.gateway.batch import Coalescer
@@ -76,3 +77,24 @@ def test_finishing_several_rows_pairs_each_row_with_its_own_claim(services: Serv
     # The stale claim of "1" lost it, even to a claim of ours finished in the same batch.
     assert inbox.finish(engine, [stale[0], fresh["2"]]) == 1
     assert inbox.finish(engine, [fresh["1"]]) == 1
+
+
+@pytest.mark.asyncio
+async def test_an_update_the_database_refuses_fails_alone(services: Services) -> None:
+    if services.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite stores a NUL in text; PostgreSQL refuses it")
+    gateway = Gateway(services, MemoryFloodGate(50, 10.0))
+    # A channel that forgot to clean what it stores: PostgreSQL's text cannot hold NUL.
+    results = await asyncio.gather(
+        gateway.receive("test", "1", "a", {"text": "một"}),
+        gateway.receive("test", "2", "b\x00", {"text": "hai"}),
+        gateway.receive("test", "3", "c", {"text": "ba"}),
+        return_exceptions=True,
+    )
+    assert results[0] is True
+    assert results[2] is True
+    assert isinstance(results[1], SQLAlchemyError)
+    with services.engine.connect() as connection:
+        stored = connection.execute(select(InboxItem.platform_id).order_by(InboxItem.id)).all()
+    assert [row[0] for row in stored] == ["1", "3"]
+    gateway.stop()
