@@ -47,9 +47,24 @@ def remember(turn: Turn, intent: str) -> None:
     turn.topic, turn.topic_known = Topic(intent, now), True
 
 
+VARIANT_MARK = "#"  # a variant shown is remembered as "<entry id>#<variant id>"
+
+
+def variant_topic(intent: str, variant: str) -> str:
+    """The topic stored for a variant's answer: a follow-up answers from the variant, never
+    from its entry's general answer (a foreign marriage's fee is not the domestic one)."""
+    return f"{intent}{VARIANT_MARK}{variant}"
+
+
+def split_topic(topic: str) -> tuple[str, str | None]:
+    """(entry id, variant id or None) of a stored topic."""
+    intent, mark, variant = topic.partition(VARIANT_MARK)
+    return intent, (variant if mark else None)
+
+
 def forget(turn: Turn) -> None:
-    """Drop the recent topic: the last reply was not an entry's own answer (a variant, a
-    suggestion or a decline), so a follow-up has nothing to refer to."""
+    """Drop the recent topic: the last reply was not an answer (a suggestion or a decline),
+    so a follow-up has nothing to refer to."""
     if turn.topic_known and turn.topic is None:
         return
     turn.session.connection().execute(
@@ -72,8 +87,12 @@ def recall(turn: Turn, ttl: dt.timedelta) -> str | None:
         )
         turn.topic, turn.topic_known = (Topic(row[0], row[1]) if row else None), True
     topic = turn.topic
-    if topic is None or topic.answered_at < utcnow() - ttl or topic.intent not in turn.kb.entries:
+    if topic is None or topic.answered_at < utcnow() - ttl:
         return None
+    intent, variant = split_topic(topic.intent)
+    entry = turn.kb.entries.get(intent)
+    if entry is None or (variant is not None and all(v.id != variant for v in entry.variants)):
+        return None  # gone from the knowledge base since (a reload)
     return topic.intent
 
 

@@ -71,8 +71,8 @@ def answer_question(
         variant = variant_text.find(entry, match.variant)
         if variant is not None:
             # "lệ phí bao nhiêu?" next must not get the general entry's fee (a foreign marriage
-            # is not the domestic one), so the variant leaves no topic to follow up on.
-            followup.forget(turn)
+            # is not the domestic one): the follow-up answers from the variant itself.
+            followup.remember(turn, followup.variant_topic(entry.id, variant.id))
             return [variants.variant_reply(kb, entry, variant, lang)]
     if match.band == "answer" and match.intent:
         followup.remember(turn, match.intent)
@@ -109,6 +109,9 @@ def choice(intent: str, match: Match, logged: Logged) -> str:
 def answer_follow_up(turn: Turn, match: Match, topic: str) -> Reply:
     """Answer the asked aspect of the recent topic, saying which topic was taken."""
     kb, lang = turn.kb, turn.lang
+    intent, variant_id = followup.split_topic(topic)
+    if variant_id is not None:
+        return answer_variant_follow_up(turn, match, intent, variant_id)
     entry = kb.entries[topic]
     logged = log_question(turn, replace(match, band="answer", intent=topic))
     followup.remember(turn, topic)
@@ -117,6 +120,22 @@ def answer_follow_up(turn: Turn, match: Match, topic: str) -> Reply:
     reply = entry_reply(kb, entry, lang, str(logged.id), match.aspect, heading)
     hint = say(kb, "followup.hint", lang)
     return Reply(f"{reply.text}\n\n{hint}", reply.buttons, {**reply.meta, "followup": topic})
+
+
+def answer_variant_follow_up(turn: Turn, match: Match, intent: str, variant_id: str) -> Reply:
+    """A follow-up after a variant's answer: the variant's own short answer again, under a
+    line saying which case was taken, never the entry's general answer."""
+    kb, lang = turn.kb, turn.lang
+    entry = kb.entries[intent]
+    variant = variant_text.find(entry, variant_id)
+    assert variant is not None  # followup.recall checked it
+    log_question(turn, replace(match, band="answer", intent=intent, variant=variant_id))
+    followup.remember(turn, followup.variant_topic(intent, variant_id))
+    heading = say(kb, "followup.variant", lang)
+    reply = variants.variant_reply(kb, entry, variant, lang)
+    hint = say(kb, "followup.hint", lang)
+    text = f"{heading}\n\n{reply.text}\n\n{hint}"
+    return Reply(text, reply.buttons, {**reply.meta, "followup": intent})
 
 
 def decline(turn: Turn, match: Match, logged: Logged) -> Reply:

@@ -112,6 +112,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "aspect.name.who": "người được thực hiện thủ tục",
         "followup.topic": "↪️ Về thủ tục {title}:",
         "followup.topic.info": "↪️ Về “{title}”:",
+        "followup.variant": (
+            "↪️ Vẫn là trường hợp riêng trên; hướng dẫn chung của thủ tục không áp dụng, "
+            "thông tin trợ lý ảo có như sau:"
+        ),
         "followup.hint": "Nếu Ông/Bà muốn hỏi về thủ tục khác, xin gõ kèm tên thủ tục, ví dụ: “lệ phí đăng ký kết hôn”.",
         "followup.which": "Ông/Bà muốn hỏi về {what} của thủ tục nào ạ? Xin gõ kèm tên thủ tục (ví dụ: đăng ký khai sinh, chứng thực bản sao) hoặc chọn trong menu.",
         "button.unknown": "Nút này không còn dùng được. Ông/Bà vui lòng chọn lại trong danh mục dưới đây.",
@@ -249,6 +253,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "aspect.name.who": "who may apply",
         "followup.topic": "↪️ About {title}:",
         "followup.topic.info": "↪️ About “{title}”:",
+        "followup.variant": (
+            "↪️ Still the special case above; the procedure's general answer does not apply, "
+            "so here is what I have on it:"
+        ),
         "followup.hint": "If you meant another procedure, please include its name, e.g. “marriage registration fee”.",
         "followup.which": "Which procedure do you mean ({what})? Please include its name (e.g. birth registration, certified copies) or pick it from the menu.",
         "button.unknown": "This button is no longer valid. Please choose again from the menu below.",

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import clock
 from bot.clock import FrozenClock
@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.followup import RecentTopic, has_subject
 from bot.models import DialogueState, MessageLog, UnansweredQuestion
 from bot.runtime import Services, build
+from bot.texts import TEXTS
 from knowledge.matcher import Matcher
 from tests.feedback.chat import Chat
 
@@ -243,7 +244,7 @@ def test_after_a_decline_the_older_topic_no_longer_applies(services: Services) -
     assert "↪️" not in late
 
 
-def test_a_variant_answer_leaves_no_topic_for_a_fee_follow_up(services: Services) -> None:
+def test_a_fee_follow_up_after_a_variant_answers_from_the_variant(services: Services) -> None:
     chat = Chat(services, "f-variant")
     chat.play(
         """
@@ -257,10 +258,24 @@ def test_a_variant_answer_leaves_no_topic_for_a_fee_follow_up(services: Services
         > lệ phí bao nhiêu?
         """
     )
-    # Neither the domestic marriage fee nor the birth registration taken before the variant.
-    assert not chat.last.startswith("↪️")
+    # The variant's own answer again, said to be the special case: neither the domestic
+    # marriage fee (the entry's 💰 line) nor the birth registration taken before the variant.
+    variant = next(v for v in services.matcher.kb.entries["ket_hon"].variants)
+    assert chat.last.startswith(TEXTS["vi"]["followup.variant"])
+    assert variant.answer["vi"][:60] in chat.last
+    assert "💰" not in chat.last
+    assert "khai sinh" not in chat.last.lower()
     with services.sessions() as session:
-        assert session.scalars(select(RecentTopic)).all() == []
+        stored = session.scalars(select(RecentTopic.intent)).all()
+    assert stored == [f"ket_hon#{variant.id}"]
+
+
+def test_a_variant_gone_from_the_kb_leaves_no_topic(services: Services) -> None:
+    chat = Chat(services, "f-variant-gone")
+    chat.type("đăng ký kết hôn với người nước ngoài")
+    with services.sessions.begin() as session:
+        session.execute(update(RecentTopic).values(intent="ket_hon#khong_con"))
+    assert not chat.type("lệ phí bao nhiêu?").startswith("↪️")
 
 
 def test_an_aspect_question_with_no_topic_asks_which_procedure(services: Services) -> None:

@@ -90,6 +90,18 @@ CARD_TESTS = ("tests/telegram/test_broadcast_cards.py",)
 
 BREAKS: list[Break | list[Break]] = [
     Break(
+        "follow-up: a variant's answer remembered as its entry (a foreign marriage's fee question"
+        " gets the domestic fee)",
+        "bot/questions.py",
+        (
+            (
+                "followup.remember(turn, followup.variant_topic(entry.id, variant.id))",
+                "followup.remember(turn, entry.id)",
+            ),
+        ),
+        ("tests/test_followup.py",),
+    ),
+    Break(
         "broadcast: the Telegram sender does not report the message id (the card never edits)",
         "handlers/telegram/sender.py",
         (
