@@ -16,12 +16,13 @@ from itertools import pairwise
 from typing import Literal
 
 from knowledge.aspect import detect
+from knowledge.authority import Authorities
 from knowledge.english import English
 from knowledge.english import load_table as load_english
 from knowledge.index import Index, Scored
 from knowledge.langid import LanguageDetector
 from knowledge.normaliser import Normaliser, tokens
-from knowledge.schema import KnowledgeBase
+from knowledge.schema import Entry, KnowledgeBase
 from knowledge.subject import SubjectFit, SubjectModel
 from knowledge.variants import VariantFinder
 
@@ -133,6 +134,11 @@ class Matcher:
             (pair for words in vietnamese for pair in pairwise(words)),
         )
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
+        self.authorities = Authorities()
+        self.bodies = {  # the bodies each entry's own samples speak of
+            e.id: frozenset(b for text in _texts(e) for b in self.authorities.mentioned(text))
+            for e in kb.entries.values()
+        }
         english.translate = True  # from now on the texts are questions (see knowledge/english.py)
         # Thread-safe (the core's threads share the matcher); frozen `Match`es are shared.
         self._cached = functools.lru_cache(maxsize=MATCH_CACHE)(self._match_aspect)
@@ -232,6 +238,10 @@ class Matcher:
             low = min(score, limits.suggest / 2)
             return Match(text, lang, "decline", None, low, ranked=ranked)
         in_scope = [s for s in ranked if not self.kb.entries[s.intent].out_of_scope]
+        if self.authorities.named(text) - self.bodies[top.intent]:
+            # It turns to a body the entry never speaks of (Sở …, tòa án, a shop): that body's
+            # business, whatever words it shares with the entry. Never a confident answer.
+            return self._elsewhere(text, lang, score, ranked, in_scope, fit)
         named = self._variant(text, lang, in_scope)
         if named is not None:
             intent, variant = named
@@ -245,6 +255,27 @@ class Matcher:
             options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
             return Match(text, lang, "suggest", top.intent, score, options, ranked=ranked)
         return Match(text, lang, "decline", None, score, ranked=ranked)
+
+    def _elsewhere(
+        self,
+        text: str,
+        lang: str,
+        score: float,
+        ranked: tuple[Scored, ...],
+        in_scope: list[Scored],
+        fit: SubjectFit,
+    ) -> Match:
+        """A question for another body: declined with the first out-of-scope entry among the
+        candidates that fits it, else the leading topics offered (or a decline when weak)."""
+        for scored in ranked:
+            entry = scored.intent
+            if self.kb.entries[entry].out_of_scope and self._redirect_fits(text, entry, fit):
+                return Match(text, lang, "decline", None, score, redirect=entry, ranked=ranked)
+        if score < self.thresholds.suggest:
+            return Match(text, lang, "decline", None, score, ranked=ranked)
+        floor = in_scope[0].score - 0.15
+        options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
+        return Match(text, lang, "suggest", in_scope[0].intent, score, options, ranked=ranked)
 
     def _redirect_fits(self, text: str, redirect: str, fit: SubjectFit) -> bool:
         """A redirect is shown only when its own words account for the question's subject
@@ -280,6 +311,11 @@ def _samples(kb: KnowledgeBase, lang: str) -> list[str]:
         for e in kb.entries.values()
         for text in [*e.questions.get(lang, []), *([e.title[lang]] if lang in e.title else [])]
     ]
+
+
+def _texts(entry: Entry) -> list[str]:
+    """The entry's sample questions and titles, every language."""
+    return [q for qs in entry.questions.values() for q in qs] + list(entry.title.values())
 
 
 def _words(kb: KnowledgeBase, lang: str) -> set[str]:
