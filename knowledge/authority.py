@@ -2,8 +2,9 @@
 
 "Gửi Sở Giáo dục", "khiếu nại lên sàn thương mại điện tử", "complain to the internet provider":
 the words overlap a commune topic, but the question is another body's business. A body counts
-against an entry only when none of the entry's own sample questions names it, so an entry that
-does deal with it (the hospital in birth registration) is unaffected.
+against an entry only when none of the entry's own sample questions turns to it too, so an entry
+that does deal with it is unaffected; the birth-registration entry speaks of babies born at the
+hospital, yet "xin bệnh viện cấp lại giấy chứng sinh" is the hospital's business, not its own.
 """
 
 from __future__ import annotations

@@ -135,8 +135,8 @@ class Matcher:
         )
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
         self.authorities = Authorities()
-        self.bodies = {  # the bodies each entry's own samples speak of
-            e.id: frozenset(b for text in _texts(e) for b in self.authorities.mentioned(text))
+        self.bodies = {  # the bodies each entry's own samples turn to
+            e.id: frozenset(b for text in _texts(e) for b in self.authorities.named(text))
             for e in kb.entries.values()
         }
         english.translate = True  # from now on the texts are questions (see knowledge/english.py)

@@ -23,6 +23,9 @@ ELSEWHERE = [
     " refund for this month?",
     "Da em muon danh gia 1 sao cho quan an tren Google Maps vi phuc vu kem thi lam the nao, co"
     " bi quan kien khong a?",
+    # the entry speaks of babies born at the hospital, never of asking the hospital for a paper
+    "Dạ bé nhà em sinh ở bệnh viện nhưng em làm mất giấy chứng sinh trước khi đi khai sinh, giờ"
+    " xin bệnh viện cấp lại giấy chứng sinh thì thủ tục thế nào ạ?",
 ]
 
 # Bodies named as where something happened, who a paper is for, or by an entry that deals with
@@ -44,6 +47,7 @@ ANSWERED = [
         " không, hay em đi ký thay được không?",
         "chung_thuc_chu_ky",
     ),
+    ("can I pay administrative fees with a bank card", "thanh_toan_truc_tuyen"),
     ("Where is the one-stop shop and what are its opening hours?", "bo_phan_mot_cua"),
 ]
 
