@@ -167,7 +167,7 @@ class Matcher:
     def subject(self, text: str, intent: str, lang: str = "vi") -> SubjectFit:
         """How well `intent` accounts for what `text` is about (boilerplate aside)."""
         words = self.subjects.words(self.normaliser.expand(text), lang)
-        return self.subjects.fit(intent, words, lang)
+        return self.subjects.fit(intent, words, lang, self._purposes(text, lang))
 
     def order(
         self, ranked: tuple[Scored, ...], text: str, lang: str
@@ -175,7 +175,8 @@ class Matcher:
         """Candidates re-ordered so that one covering the question's subject words comes first;
         with the subject fit of the new best."""
         words = self.subjects.words(self.normaliser.expand(text), lang)
-        fits = {s.intent: self.subjects.fit(s.intent, words, lang) for s in ranked}
+        purposes = self._purposes(text, lang)
+        fits = {s.intent: self.subjects.fit(s.intent, words, lang, purposes) for s in ranked}
         keep = 1 - SUBJECT_SHARE
 
         def key(s: Scored) -> float:
@@ -183,6 +184,10 @@ class Matcher:
 
         reordered = tuple(replace(s, score=key(s)) for s in sorted(ranked, key=key, reverse=True))
         return reordered, fits[reordered[0].intent]
+
+    def _purposes(self, text: str, lang: str) -> frozenset[str] | None:
+        """The words naming what a Vietnamese question is for; None (not looked at) in English."""
+        return self.subjects.purpose_words(text) if lang == "vi" else None
 
     def match(self, text: str) -> Match:
         """Match one question: its topic (band, intent, score) and its aspect."""
