@@ -45,6 +45,8 @@ SUBJECT_ENOUGH = 0.5  # subject cover beyond this is no further evidence (narrat
 SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
 REDIRECT_MIN_COVER = 0.4  # share of the subject words a redirect's own samples must account for
 REDIRECT_MIN_PAIRS = 0.2  # ... and of the word pairs around them ("con nuôi" is not "chăn nuôi")
+# "sửa thông tin trên <giấy tờ>": the paper after these words is what the question is about
+_ON_PAPER = frozenset({"tren", "trong"})
 
 
 _CLAUSE = re.compile(r"[,.;!?\n]")
@@ -247,6 +249,9 @@ class Matcher:
             # It turns to a body the entry never speaks of (Sở …, tòa án, a shop): that body's
             # business, whatever words it shares with the entry. Never a confident answer.
             return self._elsewhere(text, lang, score, ranked, in_scope, fit)
+        paper = self._paper_elsewhere(text, lang, top.intent, ranked) if lang == "vi" else None
+        if paper is not None:
+            return Match(text, lang, "decline", None, score, redirect=paper, ranked=ranked)
         named = self._variant(text, lang, in_scope)
         if named is not None:
             intent, variant = named
@@ -260,6 +265,31 @@ class Matcher:
             options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
             return Match(text, lang, "suggest", top.intent, score, options, ranked=ranked)
         return Match(text, lang, "decline", None, score, ranked=ranked)
+
+    def _paper_elsewhere(
+        self, text: str, lang: str, intent: str, ranked: tuple[Scored, ...]
+    ) -> str | None:
+        """The out-of-scope entry owning the paper the question is about, when it names one
+        ("đính chính thông tin trên sổ đỏ": the two words after "trên"/"trong", both subject
+        words) that the matched entry's own samples never name whole, and that entry's redirect
+        fits the question."""
+        expanded = self.normaliser.expand(text)
+        own = self.subjects.pairs.get(intent, frozenset())
+        for i, word in enumerate(expanded[:-2]):
+            if word not in _ON_PAPER:
+                continue
+            paper = (expanded[i + 1], expanded[i + 2])
+            if paper in own or self.subjects.words(paper) != paper:
+                continue
+            for scored in ranked:
+                entry = scored.intent
+                if (
+                    self.kb.entries[entry].out_of_scope
+                    and paper in self.subjects.pairs.get(entry, frozenset())
+                    and self._redirect_fits(text, entry, self.subject(text, entry, lang))
+                ):
+                    return entry
+        return None
 
     def _elsewhere(
         self,

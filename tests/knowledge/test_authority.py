@@ -76,3 +76,21 @@ def test_bodies_are_told_apart_from_words_that_fold_like_them() -> None:
     assert bodies.named("để nộp cho ngân hàng") == set()  # who the paper is for
     assert bodies.named("xin bệnh viện cấp lại giấy chứng sinh") == {"benh vien"}
     assert bodies.named("complain to the bank") == {"bank"}
+
+
+def test_a_paper_only_another_body_issues_declines_with_its_redirect(matcher: Matcher) -> None:
+    # "giấy chứng nhận quyền sử dụng đất" (sổ đỏ): the civil-status correction entry uses "sổ"
+    # and "đỏ" apart, never the land certificate; the land redirect fits the question
+    match = matcher.match(
+        "ad ơi đính chính thông tin trên giấy chứng nhận quyền sử dụng đất bị sai tên có nộp"
+        " online được ko ạ"
+    )
+    assert (match.band, match.redirect) == ("decline", "oos_dat_dai")
+
+
+def test_a_paper_the_entry_names_itself_still_answers(matcher: Matcher) -> None:
+    match = matcher.match(
+        "ad cho e hỏi xin giấy xác nhận tình trạng hôn nhân trên dịch vụ công được ko, kết"
+        " quả có bản điện tử không"
+    )
+    assert (match.band, match.intent) == ("answer", "xac_nhan_hon_nhan")

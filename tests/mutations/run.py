@@ -507,6 +507,12 @@ BREAKS: list[Break | list[Break]] = [
         ("tests/knowledge/test_purpose.py",),
     ),
     Break(
+        "matcher answers a question about a paper only an out-of-scope entry names (sổ đỏ)",
+        "knowledge/matcher.py",
+        (("        if paper is not None:\n", "        if False:\n"),),
+        ("tests/knowledge/test_authority.py",),
+    ),
+    Break(
         "matcher cache keyed by the normalised text (another citizen's wording is logged)",
         "knowledge/matcher.py",
         (
