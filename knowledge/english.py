@@ -41,7 +41,6 @@ class EnglishTable:
 
     spelling: dict[str, str]
     terms: dict[tuple[str, ...], tuple[str, ...]]
-    narrative: frozenset[str] = frozenset()  # never a subject word (knowledge/subject.py)
 
 
 def load_table(path: Path = DEFAULT_FILE) -> EnglishTable:
@@ -49,9 +48,6 @@ def load_table(path: Path = DEFAULT_FILE) -> EnglishTable:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping")
-    narrative = raw.get("narrative") or []
-    if not isinstance(narrative, list):
-        raise ValueError(f"{path}: 'narrative' must be a list of words")
     spelling = raw.get("spelling") or {}
     terms = raw.get("terms") or {}
     if not isinstance(spelling, dict) or not isinstance(terms, dict):
@@ -71,9 +67,6 @@ def load_table(path: Path = DEFAULT_FILE) -> EnglishTable:
     return EnglishTable(
         {fold(str(k)): fold(str(v)) for k, v in spelling.items()},
         table,
-        # a word of a term's Vietnamese wording ("can" of "can cuoc") stays a subject word
-        frozenset(w for word in narrative for w in fold(str(word)).split())
-        - {w for target in table.values() for w in target},
     )
 
 
@@ -87,7 +80,6 @@ class English:
         keep: Iterable[str] = (),
     ) -> None:
         self.table = table
-        self.narrative = table.narrative
         self.keep = frozenset(keep)  # never stemmed: words the Vietnamese samples use too
         self.translate = False  # add the terms' Vietnamese wording (questions, not samples)
         self._is_english = lru_cache(maxsize=16384)(is_english)

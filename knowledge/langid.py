@@ -16,6 +16,8 @@ from langdetect import DetectorFactory, LangDetectException, detect_langs
 from knowledge.normaliser import fold, has_vietnamese_marks
 
 DetectorFactory.seed = 0  # langdetect is random unless seeded
+MIXED_MIN_WORDS = 6  # an English question quoting a few Vietnamese words ("my hồ sơ")...
+MIXED_MARKED_SHARE = 0.25  # ... has at most this share of marked words
 
 # Vietnamese syllable without tones: optional onset, a vowel nucleus, optional coda.
 _SYLLABLE = re.compile(
@@ -62,7 +64,21 @@ class LanguageDetector:
     def detect(self, text: str) -> str:
         """ISO 639-1 code of `text` ('vi', 'en', ...), or the default when nothing tells."""
         if has_vietnamese_marks(text):
-            return "vi"
+            return self._marked(text)
+        return self._unmarked(text)
+
+    def _marked(self, text: str) -> str:
+        """Vietnamese, unless a few marked words ("hồ sơ", "Tuấn", "khiếu nại") sit in a longer
+        English question: at most a quarter of its words, and the rest reads as English."""
+        words = text.split()
+        marked = [w for w in words if has_vietnamese_marks(w)]
+        if len(words) >= MIXED_MIN_WORDS and len(marked) <= len(words) * MIXED_MARKED_SHARE:
+            rest = " ".join(w for w in words if not has_vietnamese_marks(w))
+            if self._unmarked(rest) == "en":
+                return "en"
+        return "vi"
+
+    def _unmarked(self, text: str) -> str:
         words = fold(text).split()
         letters = [w for w in words if not w.isdigit()]
         if not letters:

@@ -22,8 +22,6 @@ from knowledge.schema import Lexicon
 class EnglishRewriter(Protocol):
     """What the normaliser needs of knowledge.english.English."""
 
-    narrative: frozenset[str]
-
     def is_english(self, text: str) -> bool: ...
 
     def rewrite(

@@ -91,7 +91,6 @@ class SubjectModel:
         self.compounds = load_generic(section="compounds") if phrases is None else ()
         english = {*self.phrases, *load_generic(section="english_only")}
         if normaliser.english is not None:  # English questions are stemmed: so is boilerplate
-            english |= {(w,) for w in normaliser.english.narrative}
             english |= {tuple(normaliser.english.rewrite(p)) for p in english}
         self.english = tuple(sorted((p for p in english if p), key=lambda p: -len(p)))
         self.stopwords = kb.lexicon.stopwords

@@ -17,6 +17,8 @@ from knowledge.matcher import Matcher
         "ko biet lam sao",
         "xin giay xac nhan doc than",
         "mat can cuoc thi lam the nao",
+        "cho em hoi lam căn cước o dau vay ad",  # one marked word in unmarked Vietnamese
+        "Tôi muốn hỏi về hồ sơ đăng ký kết hôn",
     ],
 )
 def test_vietnamese(matcher: Matcher, text: str) -> None:
@@ -28,6 +30,9 @@ def test_vietnamese(matcher: Matcher, text: str) -> None:
     [
         "how do I register a birth",
         "where is the commune office",
+        # an English question quoting a few Vietnamese words
+        "I submitted my hồ sơ online two days ago, what happens next?",
+        "What is the difference between khiếu nại and tố cáo, which one do I file against it?",
         "I lost my ID card",
         "what documents do I need for marriage registration",
     ],
