@@ -349,8 +349,9 @@ def _samples(kb: KnowledgeBase, lang: str) -> list[str]:
 
 
 def _texts(entry: Entry) -> list[str]:
-    """The entry's sample questions and titles, every language."""
-    return [q for qs in entry.questions.values() for q in qs] + list(entry.title.values())
+    """The entry's sample questions, titles and variant triggers, every language."""
+    texts = [q for qs in entry.questions.values() for q in qs] + list(entry.title.values())
+    return texts + [t for v in entry.variants for ts in v.triggers.values() for t in ts]
 
 
 def _words(kb: KnowledgeBase, lang: str) -> set[str]:

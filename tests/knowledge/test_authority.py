@@ -73,6 +73,7 @@ def test_bodies_are_told_apart_from_words_that_fold_like_them() -> None:
     assert bodies.named("so do bi sai ten") == set()  # no marks: "so" may be sổ
     assert bodies.named("nộp hồ sở gia hạn tạm trú") == set()  # a typo of hồ sơ
     assert bodies.named("trường hợp nào được miễn lệ phí") == set()
+    assert bodies.named("gửi hồ sơ ra bưu cục") == set()  # the post office, not a Cục
     assert bodies.named("để nộp cho ngân hàng") == set()  # who the paper is for
     assert bodies.named("xin bệnh viện cấp lại giấy chứng sinh") == {"benh vien"}
     assert bodies.named("complain to the bank") == {"bank"}
