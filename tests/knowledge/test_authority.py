@@ -76,7 +76,9 @@ def test_bodies_are_told_apart_from_words_that_fold_like_them() -> None:
     assert bodies.named("gửi hồ sơ ra bưu cục") == set()  # the post office, not a Cục
     assert bodies.named("để nộp cho ngân hàng") == set()  # who the paper is for
     assert bodies.named("xin bệnh viện cấp lại giấy chứng sinh") == {"benh vien"}
-    assert bodies.named("complain to the bank") == {"bank"}
+    assert bodies.named("giấy báo tử của bệnh viện") == set()  # who issued a paper one brings
+    assert bodies.named("em mới ra trường") == set()  # graduated
+    assert bodies.named("complain to the internet provider") == {"provider"}
 
 
 def test_a_paper_only_another_body_issues_declines_with_its_redirect(matcher: Matcher) -> None:
