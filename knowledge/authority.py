@@ -37,6 +37,7 @@ class Authorities:
         self.folded = _pattern(plain)
         self.places = frozenset(fold(p) for p in places)
         self.turning = frozenset(fold(w) for w in listed("turning"))
+        self.issuer = frozenset(fold(w) for w in listed("issuer"))
         self.articles = frozenset(fold(w) for w in listed("articles"))
         self.exceptions = _pattern(listed("except"))
 
@@ -46,16 +47,17 @@ class Authorities:
 
     def named(self, text: str) -> frozenset[str]:
         """The bodies `text` deals with: a body, anywhere; a place, only right after a word
-        that turns to it ("xin bệnh viện cấp lại", not "sinh ở bệnh viện")."""
+        that turns to it ("xin bệnh viện cấp lại", not "sinh ở bệnh viện"); neither right after
+        a word naming it as who made a paper ("bản án của tòa án")."""
         found: set[str] = set()
         for hit, haystack in self._hits(text):
             body = fold(hit.group(0))
-            if body in self.places:
-                before = fold(haystack[: hit.start()]).split()[-3:]
-                while before and before[-1] in self.articles:
-                    before.pop()
-                if not (before and before[-1] in self.turning):
-                    continue
+            before = fold(haystack[: hit.start()]).split()[-3:]
+            while before and before[-1] in self.articles:
+                before.pop()
+            last = before[-1] if before else ""
+            if last in self.issuer or (body in self.places and last not in self.turning):
+                continue
             found.add(body)
         return frozenset(found)
 

@@ -17,8 +17,6 @@ ELSEWHERE = [
     " đơn gửi Sở Giáo dục như thế nào ạ?",
     "Tôi muốn đăng ký tổ chức hội chợ triển lãm thương mại tại tỉnh thì thủ tục đăng ký với Sở"
     " Công Thương như thế nào ạ?",
-    "cho e hỏi hồ sơ xin giấy xác nhận không nợ thuế của cục thuế để nộp cho ngân hàng gồm"
-    " những j ạ",
     "My internet connection is very slow. How do I complain to the internet provider and get a"
     " refund for this month?",
     "Da em muon danh gia 1 sao cho quan an tren Google Maps vi phuc vu kem thi lam the nao, co"
@@ -78,6 +76,10 @@ def test_bodies_are_told_apart_from_words_that_fold_like_them() -> None:
     assert bodies.named("xin bệnh viện cấp lại giấy chứng sinh") == {"benh vien"}
     assert bodies.named("giấy báo tử của bệnh viện") == set()  # who issued a paper one brings
     assert bodies.named("em mới ra trường") == set()  # graduated
+    # who made a paper or decision the citizen holds or reads
+    assert bodies.named("ly hôn theo bản án của tòa án") == set()
+    assert bodies.named("which decree of the Ministry of Justice") == set()
+    assert bodies.named("divorced by a court decision") == set()
     assert bodies.named("complain to the internet provider") == {"provider"}
 
 
