@@ -16,12 +16,13 @@ from itertools import pairwise
 from typing import Literal
 
 from knowledge.aspect import detect
+from knowledge.authority import Authorities
 from knowledge.english import English
 from knowledge.english import load_table as load_english
 from knowledge.index import Index, Scored
 from knowledge.langid import LanguageDetector
 from knowledge.normaliser import Normaliser, tokens
-from knowledge.schema import KnowledgeBase
+from knowledge.schema import Entry, KnowledgeBase
 from knowledge.subject import SubjectFit, SubjectModel
 from knowledge.variants import VariantFinder
 
@@ -44,6 +45,8 @@ SUBJECT_ENOUGH = 0.5  # subject cover beyond this is no further evidence (narrat
 SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
 REDIRECT_MIN_COVER = 0.4  # share of the subject words a redirect's own samples must account for
 REDIRECT_MIN_PAIRS = 0.2  # ... and of the word pairs around them ("con nuôi" is not "chăn nuôi")
+# "sửa thông tin trên <giấy tờ>": the paper after these words is what the question is about
+_ON_PAPER = frozenset({"tren", "trong"})
 
 
 _CLAUSE = re.compile(r"[,.;!?\n]")
@@ -133,6 +136,11 @@ class Matcher:
             (pair for words in vietnamese for pair in pairwise(words)),
         )
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
+        self.authorities = Authorities()
+        self.bodies = {  # the bodies each entry's own samples turn to
+            e.id: frozenset(b for text in _texts(e) for b in self.authorities.named(text))
+            for e in kb.entries.values()
+        }
         english.translate = True  # from now on the texts are questions (see knowledge/english.py)
         # Thread-safe (the core's threads share the matcher); frozen `Match`es are shared.
         self._cached = functools.lru_cache(maxsize=MATCH_CACHE)(self._match_aspect)
@@ -161,7 +169,7 @@ class Matcher:
     def subject(self, text: str, intent: str, lang: str = "vi") -> SubjectFit:
         """How well `intent` accounts for what `text` is about (boilerplate aside)."""
         words = self.subjects.words(self.normaliser.expand(text), lang)
-        return self.subjects.fit(intent, words, lang)
+        return self.subjects.fit(intent, words, lang, self._purposes(text, lang))
 
     def order(
         self, ranked: tuple[Scored, ...], text: str, lang: str
@@ -169,7 +177,8 @@ class Matcher:
         """Candidates re-ordered so that one covering the question's subject words comes first;
         with the subject fit of the new best."""
         words = self.subjects.words(self.normaliser.expand(text), lang)
-        fits = {s.intent: self.subjects.fit(s.intent, words, lang) for s in ranked}
+        purposes = self._purposes(text, lang)
+        fits = {s.intent: self.subjects.fit(s.intent, words, lang, purposes) for s in ranked}
         keep = 1 - SUBJECT_SHARE
 
         def key(s: Scored) -> float:
@@ -177,6 +186,10 @@ class Matcher:
 
         reordered = tuple(replace(s, score=key(s)) for s in sorted(ranked, key=key, reverse=True))
         return reordered, fits[reordered[0].intent]
+
+    def _purposes(self, text: str, lang: str) -> frozenset[str] | None:
+        """The words naming what a Vietnamese question is for; None (not looked at) in English."""
+        return self.subjects.purpose_words(text) if lang == "vi" else None
 
     def match(self, text: str) -> Match:
         """Match one question: its topic (band, intent, score) and its aspect."""
@@ -232,6 +245,13 @@ class Matcher:
             low = min(score, limits.suggest / 2)
             return Match(text, lang, "decline", None, low, ranked=ranked)
         in_scope = [s for s in ranked if not self.kb.entries[s.intent].out_of_scope]
+        if self.authorities.named(text) - self.bodies[top.intent]:
+            # It turns to a body the entry never speaks of (Sở …, tòa án, a shop): that body's
+            # business, whatever words it shares with the entry. Never a confident answer.
+            return self._elsewhere(text, lang, score, ranked, in_scope, fit)
+        paper = self._paper_elsewhere(text, lang, top.intent, ranked) if lang == "vi" else None
+        if paper is not None:
+            return Match(text, lang, "decline", None, score, redirect=paper, ranked=ranked)
         named = self._variant(text, lang, in_scope)
         if named is not None:
             intent, variant = named
@@ -245,6 +265,52 @@ class Matcher:
             options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
             return Match(text, lang, "suggest", top.intent, score, options, ranked=ranked)
         return Match(text, lang, "decline", None, score, ranked=ranked)
+
+    def _paper_elsewhere(
+        self, text: str, lang: str, intent: str, ranked: tuple[Scored, ...]
+    ) -> str | None:
+        """The out-of-scope entry owning the paper the question is about, when it names one
+        ("đính chính thông tin trên sổ đỏ": the two words after "trên"/"trong", both subject
+        words) that the matched entry's own samples never name whole, and that entry's redirect
+        fits the question."""
+        expanded = self.normaliser.expand(text)
+        own = self.subjects.pairs.get(intent, frozenset())
+        for i, word in enumerate(expanded[:-2]):
+            if word not in _ON_PAPER:
+                continue
+            paper = (expanded[i + 1], expanded[i + 2])
+            if paper in own or self.subjects.words(paper) != paper:
+                continue
+            for scored in ranked:
+                entry = scored.intent
+                if (
+                    self.kb.entries[entry].out_of_scope
+                    and paper in self.subjects.pairs.get(entry, frozenset())
+                    and self._redirect_fits(text, entry, self.subject(text, entry, lang))
+                ):
+                    return entry
+        return None
+
+    def _elsewhere(
+        self,
+        text: str,
+        lang: str,
+        score: float,
+        ranked: tuple[Scored, ...],
+        in_scope: list[Scored],
+        fit: SubjectFit,
+    ) -> Match:
+        """A question for another body: declined with the first out-of-scope entry among the
+        candidates that fits it, else the leading topics offered (or a decline when weak)."""
+        for scored in ranked:
+            entry = scored.intent
+            if self.kb.entries[entry].out_of_scope and self._redirect_fits(text, entry, fit):
+                return Match(text, lang, "decline", None, score, redirect=entry, ranked=ranked)
+        if score < self.thresholds.suggest:
+            return Match(text, lang, "decline", None, score, ranked=ranked)
+        floor = in_scope[0].score - 0.15
+        options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
+        return Match(text, lang, "suggest", in_scope[0].intent, score, options, ranked=ranked)
 
     def _redirect_fits(self, text: str, redirect: str, fit: SubjectFit) -> bool:
         """A redirect is shown only when its own words account for the question's subject
@@ -280,6 +346,12 @@ def _samples(kb: KnowledgeBase, lang: str) -> list[str]:
         for e in kb.entries.values()
         for text in [*e.questions.get(lang, []), *([e.title[lang]] if lang in e.title else [])]
     ]
+
+
+def _texts(entry: Entry) -> list[str]:
+    """The entry's sample questions, titles and variant triggers, every language."""
+    texts = [q for qs in entry.questions.values() for q in qs] + list(entry.title.values())
+    return texts + [t for v in entry.variants for ts in v.triggers.values() for t in ts]
 
 
 def _words(kb: KnowledgeBase, lang: str) -> set[str]:

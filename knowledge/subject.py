@@ -11,6 +11,7 @@ heard of is declined by construction, without a list of forbidden topics.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.normaliser import Normaliser, fold
+from knowledge.normaliser import Normaliser, fold, has_vietnamese_marks
 from knowledge.schema import Entry, KnowledgeBase
 
 GENERIC_FILE = Path(__file__).parent / "data" / "generic.yaml"
@@ -96,6 +97,10 @@ class SubjectModel:
         self.normaliser = normaliser
         self.vocabulary = {e.id: self._entry_words(e) for e in kb.entries.values()}
         self.pairs = {e.id: self._entry_pairs(e) for e in kb.entries.values()}
+        # Words an entry's samples use only as the purpose of what is asked ("giấy xác nhận độc
+        # thân để mua nhà ở xã hội"): they say what the paper is for, not that the entry is
+        # about them, so they account for a question only where it too names them as a purpose.
+        self.purposes = {e.id: self._entry_purposes(e) for e in kb.entries.values()}
         self.stems = {
             e.id: frozenset(
                 _stem(w) for q in e.questions.get("en", []) for w in normaliser.expand(q)
@@ -119,6 +124,20 @@ class SubjectModel:
         texts = [q for qs in entry.questions.values() for q in qs] + list(entry.title.values())
         texts += [t for v in entry.variants for ts in v.triggers.values() for t in ts]
         return frozenset(w for text in texts for w in self.normaliser.expand(text))
+
+    def _entry_purposes(self, entry: Entry) -> frozenset[str]:
+        texts = [q for qs in entry.questions.values() for q in qs] + list(entry.title.values())
+        main: set[str] = set()
+        purpose: set[str] = set()
+        for text in texts:
+            said, wanted = split_purpose(text)
+            main.update(self.normaliser.expand(said))
+            purpose.update(self.normaliser.expand(wanted))
+        return frozenset(purpose - main)
+
+    def purpose_words(self, text: str) -> frozenset[str]:
+        """The words of `text` that name what it is for (`split_purpose`)."""
+        return frozenset(self.normaliser.expand(split_purpose(text)[1]))
 
     def _entry_pairs(self, entry: Entry) -> frozenset[tuple[str, str]]:
         texts = [q for qs in entry.questions.values() for q in qs] + list(entry.title.values())
@@ -151,21 +170,59 @@ class SubjectModel:
         """How much a subject word says (rare across entries: much; unknown: most)."""
         return self.idf.get(word, self.unknown_idf)
 
-    def fit(self, entry_id: str, words: Sequence[str], lang: str = "vi") -> SubjectFit:
+    def fit(
+        self,
+        entry_id: str,
+        words: Sequence[str],
+        lang: str = "vi",
+        purposes: frozenset[str] | None = None,
+    ) -> SubjectFit:
         """How much of the subject words `entry_id` accounts for (a typo counts when its
-        repaired form is the entry's own word; in English, a word sharing its stem)."""
+        repaired form is the entry's own word; in English, a word sharing its stem). Given the
+        question's `purposes` (`purpose_words`), a word the entry uses only as a purpose counts
+        only when the question uses it as one too."""
         if not words:
             return SubjectFit((), 1.0, 0.0)
         own = self.vocabulary.get(entry_id, frozenset())
         stems = self.stems.get(entry_id, frozenset()) if lang == "en" else frozenset()
+        only_purpose = self.purposes.get(entry_id, frozenset()) if purposes is not None else ()
 
         def has(word: str) -> bool:
+            if word in only_purpose and purposes is not None and word not in purposes:
+                return False
             return word in own or self.normaliser.repair(word) in own or _stem(word) in stems
 
         total = sum(self.weight(w) for w in words)
         covered = sum(self.weight(w) for w in words if has(w))
         unknown = sum(self.weight(w) for w in words if w not in self.idf)
         return SubjectFit(tuple(words), covered / total, unknown / total)
+
+
+_PURPOSE_CLAUSE = re.compile(r"[,.;!?\n]|\b(?:thì|thi|mà|nhưng|nhung|hay|hoặc)\b")
+_PURPOSE_NOT_AFTER = frozenset({"sao", "gi", "dau", "nao", "dung", "the", "nhu"})
+
+
+def split_purpose(text: str) -> tuple[str, str]:
+    """`text` cut into what it says and what it is for: the words after "để" to the end of
+    their clause ("… độc thân để vay ngân hàng mua nhà"), unless "để" names the procedure
+    itself ("làm sao để khai tử", "mang gì để chứng thực", "dùng để"). Without marks, "de" is
+    taken as "để" except before "nghị" (đề nghị)."""
+    marked = has_vietnamese_marks(text)
+    said: list[str] = []
+    wanted: list[str] = []
+    for clause in _PURPOSE_CLAUSE.split(text.lower()):
+        words = clause.split()
+        cut = len(words)
+        for i, word in enumerate(words):
+            if (word == "để") if marked else (fold(word) == "de"):
+                after = fold(" ".join(words[i + 1 : i + 2]))
+                before = fold(" ".join(words[i - 1 : i])) if i else ""
+                if after and after != "nghi" and before not in _PURPOSE_NOT_AFTER:
+                    cut = i
+                    break
+        said.append(" ".join(words[:cut]))
+        wanted.append(" ".join(words[cut + 1 :]))
+    return " ".join(said), " ".join(wanted)
 
 
 def _stem(word: str) -> str:
