@@ -55,6 +55,7 @@ class AspectTable:
     neutral: tuple[str, ...]
     filler: tuple[str, ...]
     filler_en: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
 
 
 def load_table(path: Path = DEFAULT_FILE) -> AspectTable:
@@ -67,7 +68,8 @@ def load_table(path: Path = DEFAULT_FILE) -> AspectTable:
         raise ValueError(f"{path}: unknown aspects {sorted(unknown)} (known: {list(ASPECTS)})")
     strong = {a: _phrases(path, raw["aspects"].get(a) or {}, "strong") for a in ASPECTS}
     weak = {a: _phrases(path, raw["aspects"].get(a) or {}, "weak") for a in ASPECTS}
-    lists = [_phrases(path, raw, key) for key in ("neutral", "filler", "filler_en")]
+    keys = ("neutral", "filler", "filler_en", "channels")
+    lists = [_phrases(path, raw, key) for key in keys]
     return AspectTable(strong, weak, *lists)
 
 
@@ -95,6 +97,7 @@ class AspectDetector:
             self._by_first.setdefault(cue.words[0], []).append(cue)
         for found in self._by_first.values():
             found.sort(key=lambda c: -len(c.words))  # longest first at each position
+        self._channels = frozenset(" ".join(expand(p)) for p in table.channels)
         fillers = [tuple(expand(p)) for p in table.filler]
         self.filler = frozenset(f[0] for f in fillers if len(f) == 1)
         self.filler_en = self.filler | {w for p in table.filler_en for w in expand(p)}
@@ -135,7 +138,16 @@ class AspectDetector:
         words = self.expand(text)
         asking = _asking_words(self.expand, text, words)
         found = self._detect(text, words, asking)
-        return self._prefer(found, asking, text)
+        return self._channel(self._prefer(found, asking, text), asking)
+
+    def _channel(self, found: str | None, asking: list[str]) -> str | None:
+        """A fee question that names how to pay ("trả lệ phí bằng ví điện tử được không",
+        "pay the fee by bank transfer?") asks about the online channel, not the amount."""
+        if found != "fee":
+            return found
+        if any(" ".join(h.cue.words) in self._channels for h in self.hits(asking)):
+            return "online"
+        return found
 
     def _detect(self, text: str, words: list[str], asking: list[str]) -> str | None:
         asked = self._asked_clause_aspect(text, asking)

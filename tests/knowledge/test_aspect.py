@@ -170,6 +170,12 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         ("Do I need to go to the commune police to activate it?", "where"),
         # paying by wallet or transfer is about online payment, not the amount
         ("có trả được bằng ví điện tử không", "online"),
+        # ... even when the fee is named first: it asks how to pay, not how much
+        ("dong le phi cap doi can cuoc bang chuyen khoan dc ko", "online"),
+        ("Lệ phí trích lục có nộp bằng MoMo được không ạ?", "online"),
+        ("Is it OK to pay the certification fee with a bank card?", "online"),
+        # ... while a fee question with no way to pay stays a fee question
+        ("lệ phí trích lục nộp ở xã là bao nhiêu", "fee"),
         # doing it for someone else, or an age limit, is who may
         ("em tạo tài khoản giúp mẹ được không", "who"),
         ("What is the minimum age to register a marriage?", "who"),
