@@ -118,9 +118,21 @@ class AspectDetector:
             if hit is None:
                 position += 1
                 continue
+            if not hit.cue.strong and self._strong_across(words, hit):
+                position += 1
+                continue
             found.append(hit)
             position = hit.end
         return found
+
+    def _strong_across(self, words: list[str], hit: Hit) -> bool:
+        """Whether a strong cue starts inside a weak hit and runs past it: "có cần photo" holds
+        the weak "có cần" and the strong "cần photo", and the strong one is what it asks."""
+        for start in range(hit.start + 1, hit.end):
+            inner = self._hit_at(words, start)
+            if inner is not None and inner.cue.strong and inner.end > hit.end:
+                return True
+        return False
 
     def _hit_at(self, words: list[str], position: int) -> Hit | None:
         for cue in self._by_first.get(words[position], ()):

@@ -185,6 +185,9 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         ("Were you asked how satisfied you were with the service", None),
         # "duration" asks about time when nothing else is asked
         ("what is the duration of a temporary residence card", "time"),
+        # a weak cue does not swallow a strong one that starts inside it ("có cần" + "cần photo")
+        ("sao y giấy khai sinh có cần photo trước không, hay ra xã mới photo", "documents"),
+        ("sao y bang tot nghiep co can ban chinh ko hay ra xa lam luon", "documents"),
         # ... while a fee question with no way to pay stays a fee question
         ("lệ phí trích lục nộp ở xã là bao nhiêu", "fee"),
         # doing it for someone else, or an age limit, is who may
