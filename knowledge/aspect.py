@@ -150,7 +150,19 @@ class AspectDetector:
         words = self.expand(text)
         asking = _asking_words(self.expand, text, words)
         found = self._detect(text, words, asking)
-        return self._channel(self._prefer(found, asking, text), asking)
+        return self._where_then_how(
+            self._channel(self._prefer(found, asking, text), asking), asking
+        )
+
+    def _where_then_how(self, found: str | None, asking: list[str]) -> str | None:
+        """ "nộp ở đâu và làm thế nào" asks for the whole procedure: the steps answer says where
+        too, so a "how" asked after "where" wins."""
+        if found != "where":
+            return found
+        strong = [h.cue.aspect for h in self.hits(asking) if h.cue.aspect and h.cue.strong]
+        if "where" in strong and "steps" in strong[strong.index("where") :]:
+            return "steps"
+        return found
 
     def _channel(self, found: str | None, asking: list[str]) -> str | None:
         """A fee question that names how to pay ("trả lệ phí bằng ví điện tử được không",

@@ -188,6 +188,11 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         # a weak cue does not swallow a strong one that starts inside it ("có cần" + "cần photo")
         ("sao y giấy khai sinh có cần photo trước không, hay ra xã mới photo", "documents"),
         ("sao y bang tot nghiep co can ban chinh ko hay ra xa lam luon", "documents"),
+        # "where and how" asks for the procedure: the steps answer names the place too
+        ("đăng ký tạm vắng làm ở đâu và làm thế nào ạ", "steps"),
+        ("dang ky giam ho nop o dau, lam nhu the nao", "steps"),
+        # ... while "where" alone stays where
+        ("xin trích lục bản sao ở chỗ nào vậy ad", "where"),
         # ... while a fee question with no way to pay stays a fee question
         ("lệ phí trích lục nộp ở xã là bao nhiêu", "fee"),
         # doing it for someone else, or an age limit, is who may
