@@ -193,6 +193,11 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         ("dang ky giam ho nop o dau, lam nhu the nao", "steps"),
         # ... while "where" alone stays where
         ("xin trích lục bản sao ở chỗ nào vậy ad", "where"),
+        # "thủ tục hành chính" / "làm thủ tục" name the domain or the visit, not a how question
+        ("xã có bảng niêm yết thủ tục hành chính ở cổng không", None),
+        ("hôm qua lúc làm thủ tục em quên mang kính, có sao không", None),
+        # "ai là người ..." asks who
+        ("cho hỏi ai là người ký giấy xác nhận cư trú", "who"),
         # ... while a fee question with no way to pay stays a fee question
         ("lệ phí trích lục nộp ở xã là bao nhiêu", "fee"),
         # doing it for someone else, or an age limit, is who may
