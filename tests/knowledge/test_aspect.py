@@ -198,6 +198,12 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         ("hôm qua lúc làm thủ tục em quên mang kính, có sao không", None),
         # "ai là người ..." asks who
         ("cho hỏi ai là người ký giấy xác nhận cư trú", "who"),
+        # a deadline missed or still in reach asks about time
+        ("con em được 2 tháng, giờ đi khai sinh còn kịp không ạ", "time"),
+        ("dang ky tam tru tre han thi sao", "time"),
+        ("Is it too late to register a death after three months?", "time"),
+        # ... but "trễ"/"muộn" alone fold like "trẻ"/"muốn" and ask nothing
+        ("trẻ nhỏ muốn học bơi", None),
         # ... while a fee question with no way to pay stays a fee question
         ("lệ phí trích lục nộp ở xã là bao nhiêu", "fee"),
         # doing it for someone else, or an age limit, is who may
