@@ -204,6 +204,12 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         ("Is it too late to register a death after three months?", "time"),
         # ... but "trễ"/"muộn" alone fold like "trẻ"/"muốn" and ask nothing
         ("trẻ nhỏ muốn học bơi", None),
+        # whose name, account or age it may be done in asks who
+        ("Could I book the appointment for her with my phone number?", "who"),
+        ("Should the tenants sign up with their own phone numbers?", "who"),
+        ("Can they receive the alerts on my Zalo instead of mine?", "who"),
+        ("chau 15 tuoi co lam can cuoc duoc ko", "who"),
+        ("Bé 10 tuổi có thể tự đứng ra xin cấp bản sao không?", "who"),
         # ... while a fee question with no way to pay stays a fee question
         ("lệ phí trích lục nộp ở xã là bao nhiêu", "fee"),
         # doing it for someone else, or an age limit, is who may
