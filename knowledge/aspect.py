@@ -56,6 +56,7 @@ class AspectTable:
     filler: tuple[str, ...]
     filler_en: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+    decisive: tuple[str, ...] = ()
 
 
 def load_table(path: Path = DEFAULT_FILE) -> AspectTable:
@@ -68,7 +69,7 @@ def load_table(path: Path = DEFAULT_FILE) -> AspectTable:
         raise ValueError(f"{path}: unknown aspects {sorted(unknown)} (known: {list(ASPECTS)})")
     strong = {a: _phrases(path, raw["aspects"].get(a) or {}, "strong") for a in ASPECTS}
     weak = {a: _phrases(path, raw["aspects"].get(a) or {}, "weak") for a in ASPECTS}
-    keys = ("neutral", "filler", "filler_en", "channels")
+    keys = ("neutral", "filler", "filler_en", "channels", "decisive")
     lists = [_phrases(path, raw, key) for key in keys]
     return AspectTable(strong, weak, *lists)
 
@@ -98,6 +99,7 @@ class AspectDetector:
         for found in self._by_first.values():
             found.sort(key=lambda c: -len(c.words))  # longest first at each position
         self._channels = frozenset(" ".join(expand(p)) for p in table.channels)
+        self._decisive_cues = frozenset(tuple(expand(p)) for p in table.decisive)
         fillers = [tuple(expand(p)) for p in table.filler]
         self.filler = frozenset(f[0] for f in fillers if len(f) == 1)
         self.filler_en = self.filler | {w for p in table.filler_en for w in expand(p)}
@@ -149,10 +151,27 @@ class AspectDetector:
         """
         words = self.expand(text)
         asking = _asking_words(self.expand, text, words)
-        found = self._detect(text, words, asking)
+        found = self._decisive(self._detect(text, words, asking), asking, text)
         return self._where_then_how(
             self._channel(self._prefer(found, asking, text), asking), asking
         )
+
+    def _decisive(self, found: str | None, asking: list[str], text: str) -> str | None:
+        """A decisive cue ("văn bản nào quy định", "which decree") decides the sentence it is
+        in: what comes before it ("lệ phí trích lục do văn bản nào quy định") is its subject.
+        A later sentence ("What is the fee? And which law ...?") is a second question."""
+        for sentence in _SENTENCE.findall(text):
+            words = self.expand(sentence)
+            if words and _within(asking, words):
+                words = asking  # the sentence holds "cho hỏi": only what follows it asks
+            elif not words or not _within(words, asking):
+                continue
+            hits = [h for h in self.hits(words) if h.cue.aspect is not None and h.cue.strong]
+            if not hits:
+                continue
+            decisive = [h for h in hits if h.cue.words in self._decisive_cues]
+            return decisive[0].cue.aspect if decisive else found
+        return found
 
     def _where_then_how(self, found: str | None, asking: list[str]) -> str | None:
         """ "nộp ở đâu và làm thế nào" asks for the whole procedure: the steps answer says where

@@ -210,6 +210,12 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         ("Can they receive the alerts on my Zalo instead of mine?", "who"),
         ("chau 15 tuoi co lam can cuoc duoc ko", "who"),
         ("Bé 10 tuổi có thể tự đứng ra xin cấp bản sao không?", "who"),
+        # "which law/decree" decides its sentence: the fee or time before it is its subject
+        ("thời hạn cấp căn cước được quy định tại nghị định nào", "legal"),
+        ("cho em hoi le phi dang ky ket hon theo thong tu nao a", "legal"),
+        ("The time limit for a complaint is set by which law?", "legal"),
+        # ... but a later sentence is a second question: the first keeps deciding
+        ("How long does a complaint take? And which law covers it?", "time"),
         # ... while a fee question with no way to pay stays a fee question
         ("lệ phí trích lục nộp ở xã là bao nhiêu", "fee"),
         # doing it for someone else, or an age limit, is who may
