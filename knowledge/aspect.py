@@ -152,6 +152,8 @@ class AspectDetector:
         words = self.expand(text)
         asking = _asking_words(self.expand, text, words)
         found = self._decisive(self._detect(text, words, asking), asking, text)
+        if found is None and _ends_in_sao(asking):
+            found = "steps"
         return self._where_then_how(
             self._channel(self._prefer(found, asking, text), asking), asking
         )
@@ -336,6 +338,18 @@ def _within(clause: list[str], words: list[str]) -> bool:
     """Whether the clause's words occur, in order and together, in `words`."""
     n = len(clause)
     return any(words[i : i + n] == clause for i in range(len(words) - n + 1))
+
+
+_NOT_HOW_SAO = frozenset(["ban", "la", "co", "vi", "tai", "ra"])  # bản sao, là sao, có sao
+
+
+def _ends_in_sao(words: list[str]) -> bool:
+    """Whether the question ends in a bare "sao" ("tạo tài khoản sao ad" is "làm sao"), not
+    "bản sao", "là sao" ("what does it mean") or "có sao" ("does it matter")."""
+    end = len(words)
+    while end > 1 and words[end - 1] in _TRAILING:
+        end -= 1
+    return end > 1 and words[end - 1] == "sao" and words[end - 2] not in _NOT_HOW_SAO
 
 
 def _asks(clause: list[str], marked: bool) -> bool:

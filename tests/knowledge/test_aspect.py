@@ -216,6 +216,12 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         ("The time limit for a complaint is set by which law?", "legal"),
         # ... but a later sentence is a second question: the first keeps deciding
         ("How long does a complaint take? And which law covers it?", "time"),
+        # a bare "sao" ending the question is "làm sao"; "bản sao", "là sao", "có sao" are not
+        ("doi ten tren giay khai sinh sao ad", "steps"),
+        ("đăng ký giám hộ sao ạ", "steps"),
+        ("xin ban sao", None),
+        ("quên mang căn cước thì có sao", None),
+        ("cải chính hộ tịch là sao vậy", None),
         # ... while a fee question with no way to pay stays a fee question
         ("lệ phí trích lục nộp ở xã là bao nhiêu", "fee"),
         # doing it for someone else, or an age limit, is who may
