@@ -222,6 +222,12 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         ("xin ban sao", None),
         ("quên mang căn cước thì có sao", None),
         ("cải chính hộ tịch là sao vậy", None),
+        # what evidence or proof to show asks about documents
+        (
+            "My mother's birth year is wrong on her ID. What proof will the commune accept?",
+            "documents",
+        ),
+        ("giấy tờ chứng minh chỗ ở hợp pháp là loại nào ạ", "documents"),
         # ... while a fee question with no way to pay stays a fee question
         ("lệ phí trích lục nộp ở xã là bao nhiêu", "fee"),
         # doing it for someone else, or an age limit, is who may
