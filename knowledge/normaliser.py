@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from rapidfuzz.distance import OSA
 
 from knowledge.schema import Lexicon
+
+T = TypeVar("T")
 
 
 class EnglishRewriter(Protocol):
@@ -154,13 +156,7 @@ class Normaliser:
         """A word the knowledge base does not know, read as teencode when a rewrite makes it a
         known word or abbreviation ("mún" → "muon", "zậy" → "vay", "14t" → "14 tuoi");
         otherwise the word itself."""
-        cached = self._teencode.get(token)
-        if cached is not None:
-            return cached
-        found = self._unteen(token)
-        if len(self._teencode) < 100_000:
-            self._teencode[token] = found
-        return found
+        return _memo(self._teencode, token, self._unteen)
 
     def _unteen(self, token: str) -> list[str]:
         glued = _GLUED.match(token)
@@ -199,13 +195,7 @@ class Normaliser:
         """The vocabulary word `word` was probably meant to be (itself when unsure)."""
         if not self._vocabulary or word in self._vocabulary or len(word) < 4 or word.isdigit():
             return word
-        cached = self._repairs.get(word)
-        if cached is not None:
-            return cached
-        fixed = self._repair(word)
-        if len(self._repairs) < 100_000:
-            self._repairs[word] = fixed
-        return fixed
+        return _memo(self._repairs, word, self._repair)
 
     def _repair(self, word: str) -> str:
         telex = _TELEX_TONE.match(word)  # "sinhf": a Telex tone key left behind
@@ -226,3 +216,17 @@ class Normaliser:
 def _one_dropped(word: str) -> set[str]:
     """The word and every way of dropping one of its letters."""
     return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+_MEMO_LIMIT = 100_000  # words kept per cache; past it, new words are computed each time
+
+
+def _memo(cache: dict[str, T], key: str, compute: Callable[[str], T]) -> T:
+    """`compute(key)`, kept in the bounded `cache` (a pure function of the word)."""
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    found = compute(key)
+    if len(cache) < _MEMO_LIMIT:
+        cache[key] = found
+    return found
