@@ -243,6 +243,38 @@ def test_which_cue_decides(
     assert table_detector.detect(question) == aspect
 
 
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        # A question word asks about the cue it belongs to, not a cue that only names part of
+        # the subject ("trên mạng", "mai táng phí") earlier in the same clause.
+        ("Hồ sơ cấp giấy phép trò chơi điện tử trên mạng gồm những gì?", "documents"),
+        ("hồ sơ hưởng trợ cấp mai táng phí gồm những gì", "documents"),
+        # ... in place: "mấy nghìn" (like "bao nhiêu") fits a fee, not the "nộp ở" between them
+        ("lệ phí trích lục nộp ở xã là mấy nghìn", "fee"),
+        # A yes-no question asks about what follows its "có" ("cả hai" only says who goes),
+        # also when "và"/"hay" joins a second question after the "không".
+        ("cả hai vợ chồng có phải mang theo sổ hộ khẩu không", "documents"),
+        ("làm căn cước có đăng ký trên mạng trước để khỏi phải chờ lâu được không", "online"),
+        ("tôi có được giữ bí mật danh tính không và nộp đơn ở đâu ạ", "who"),
+        # "A hay B" asks about A: the cue before "hay" ("phải về quê xin giấy gì" is the
+        # alternative)
+        ("đăng ký tạm trú thì lên công an xã nơi đang ở hay phải về quê xin giấy gì", "where"),
+        # A generic "thế nào" asks about the cue before it in its part of the sentence ("lệ phí
+        # tính thế nào"), never across "thì": what comes before "thì" is the subject.
+        ("Lệ phí trước bạ khi sang tên nhà đất tính thế nào ạ?", "fee"),
+        ("muốn sang tên cả hai vợ chồng đứng tên chung thì làm thế nào", "steps"),
+        ("tôi bị lừa chuyển khoản qua mạng thì báo ngân hàng như thế nào", "steps"),
+        # Unmarked "nhung" is also "những": it does not split the clause like "nhưng".
+        ("ho so cap giay phep tro choi tren mang gom nhung gi", "documents"),
+    ],
+)
+def test_a_question_word_asks_about_its_own_cue(
+    table_detector: AspectDetector, question: str, aspect: str | None
+) -> None:
+    assert table_detector.detect(question) == aspect
+
+
 def test_match_carries_the_aspect(matcher: Matcher) -> None:
     assert matcher.match("Lệ phí khai sinh bao nhiêu?").aspect == "fee"
     assert matcher.match("khai sinh").aspect is None
