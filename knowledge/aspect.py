@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ class AspectTable:
     filler_en: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     decisive: tuple[str, ...] = ()
+    heads: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_table(path: Path = DEFAULT_FILE) -> AspectTable:
@@ -69,9 +70,12 @@ def load_table(path: Path = DEFAULT_FILE) -> AspectTable:
         raise ValueError(f"{path}: unknown aspects {sorted(unknown)} (known: {list(ASPECTS)})")
     strong = {a: _phrases(path, raw["aspects"].get(a) or {}, "strong") for a in ASPECTS}
     weak = {a: _phrases(path, raw["aspects"].get(a) or {}, "weak") for a in ASPECTS}
-    keys = ("neutral", "filler", "filler_en", "channels", "decisive")
-    lists = [_phrases(path, raw, key) for key in keys]
-    return AspectTable(strong, weak, *lists)
+    neutral, filler, filler_en, channels, decisive = (
+        _phrases(path, raw, key)
+        for key in ("neutral", "filler", "filler_en", "channels", "decisive")
+    )
+    heads = {a: _phrases(path, raw["aspects"].get(a) or {}, "heads") for a in ASPECTS}
+    return AspectTable(strong, weak, neutral, filler, filler_en, channels, decisive, heads)
 
 
 def _phrases(path: Path, raw: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -104,6 +108,9 @@ class AspectDetector:
         self.filler = frozenset(f[0] for f in fillers if len(f) == 1)
         self.filler_en = self.filler | {w for p in table.filler_en for w in expand(p)}
         self._filler_phrases = [f for f in fillers if len(f) > 1]
+        self._heads = {
+            tuple(expand(noun)): aspect for aspect, nouns in table.heads.items() for noun in nouns
+        }
 
     @staticmethod
     def _add(cues: dict[tuple[str, ...], Cue], cue: Cue) -> None:
@@ -125,7 +132,23 @@ class AspectDetector:
                 continue
             found.append(hit)
             position = hit.end
-        return found
+        return self._with_heads(words, found)
+
+    def _with_heads(self, words: list[str], found: list[Hit]) -> list[Hit]:
+        """`found` with the "which/what <noun>" and "<noun> nào/gì" questions no cue covers,
+        as strong cues of the noun's aspect (`heads` in the table): "which private notary
+        office" asks where, "văn bản pháp luật nào" the legal basis."""
+        taken = {i for h in found for i in range(h.start, h.end)}
+        for position in range(len(words)):
+            if position in taken:
+                continue
+            asked = _asked_noun(words, position, self._heads)
+            if asked is None or taken & set(range(asked[0], asked[1])):
+                continue
+            start, end, aspect = asked
+            found.append(Hit(Cue(aspect, tuple(words[start:end]), True), start))
+            taken.update(range(start, end))
+        return sorted(found, key=lambda h: h.start)
 
     def _strong_across(self, words: list[str], hit: Hit) -> bool:
         """Whether a strong cue starts inside a weak hit and runs past it: "có cần photo" holds
@@ -514,3 +537,38 @@ def _asked_aspect(strong: list[Hit], words: list[str]) -> str | None:
     asked = [hit for mark in _marks(words) if (hit := _bound(mark, strong, words)) is not None]
     first = min(asked, key=lambda h: h.start, default=None)
     return first.cue.aspect if first is not None else None
+
+
+# Where the noun a question word asks about may be: after an English "which/what" (before the
+# verb), before a Vietnamese "nào"/"gì" (a few words back: "cơ quan có thẩm quyền nào").
+_WH_FORWARD = frozenset(["which", "what"])
+_WH_BACKWARD = frozenset(["nao", "gi"])
+_HEAD_REACH = 4
+_VERB_STOP = frozenset(
+    [
+        *("is", "are", "was", "do", "does", "did", "can", "should", "will", "would", "must"),
+        *("to", "i", "we", "you", "he", "she", "they", "it", "la", "thi"),
+    ]
+)
+
+
+def _asked_noun(
+    words: list[str], position: int, heads: dict[tuple[str, ...], str]
+) -> tuple[int, int, str] | None:
+    """(start, end, aspect) of the span from a question word at `position` to the head noun it
+    asks about, or None."""
+    if words[position] in _WH_FORWARD:
+        for start in range(position + 1, min(len(words), position + 1 + _HEAD_REACH)):
+            if words[start] in _VERB_STOP:
+                return None
+            for head, aspect in heads.items():
+                if tuple(words[start : start + len(head)]) == head:
+                    return position, start + len(head), aspect
+    if words[position] in _WH_BACKWARD:
+        for end in range(position, max(0, position - _HEAD_REACH) - 1, -1):
+            if end < position and words[end] in _VERB_STOP:
+                return None
+            for head, aspect in heads.items():
+                if end >= len(head) and tuple(words[end - len(head) : end]) == head:
+                    return end - len(head), position + 1, aspect
+    return None

@@ -275,6 +275,33 @@ def test_a_question_word_asks_about_its_own_cue(
     assert table_detector.detect(question) == aspect
 
 
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        # "which/what <noun>" asks about the noun, also with words between them
+        (
+            "Which private notary office can notarize a contract on the weekend, and how long "
+            "does it take?",
+            "where",
+        ),
+        ("What time does the office open tomorrow and where do I park?", "time"),
+        ("What is the goal of the reform and which government program sets the plan?", "legal"),
+        # ... but not past the verb: here the office only says something
+        ("What does the commune office say about a late registration?", None),
+        # "<noun> nào/gì" likewise, the noun a few words before the question word
+        ("muốn nộp hồ sơ online thủ tục của xã thì vào trang nào", "where"),
+        ("tra cứu hồ sơ thì cần nhập những thông tin gì", "documents"),
+        ("cơ quan có thẩm quyền nào cấp giấy phép này", "where"),
+        # ... never a short noun that folds like another word ("nội dung" is not "nơi")
+        ("cải cách hành chính gồm những nội dung nào", None),
+    ],
+)
+def test_a_question_word_asks_about_its_noun(
+    table_detector: AspectDetector, question: str, aspect: str | None
+) -> None:
+    assert table_detector.detect(question) == aspect
+
+
 def test_match_carries_the_aspect(matcher: Matcher) -> None:
     assert matcher.match("Lệ phí khai sinh bao nhiêu?").aspect == "fee"
     assert matcher.match("khai sinh").aspect is None
@@ -324,7 +351,10 @@ def test_a_phrase_list_must_be_a_list_of_text(tmp_path: Path) -> None:
 
 def test_a_custom_table_is_used(tmp_path: Path) -> None:
     path = tmp_path / "aspects.yaml"
-    path.write_text("aspects:\n  fee:\n    strong: [giá]\n", encoding="utf-8")
+    path.write_text(
+        "aspects:\n  fee:\n    strong: [giá]\n  where:\n    heads: [quầy]\n", encoding="utf-8"
+    )
     mine = AspectDetector(load_table(path))
     assert mine.detect("giá bao nhiêu") == "fee"
     assert mine.detect("lệ phí bao nhiêu") is None
+    assert mine.detect("ra quầy số mấy, quầy nào") == "where"
