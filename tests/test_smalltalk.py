@@ -184,7 +184,9 @@ def test_only_greetings_among_the_knowledge_base_questions_are_small_talk(
     assert taken == {"chao_hoi"}
 
 
-@pytest.mark.parametrize("name", ["devset.yaml", "long_dev.yaml", "long_dev2.yaml"])
+@pytest.mark.parametrize(
+    "name", ["devset.yaml", "long_dev.yaml", "long_dev2.yaml", "long_dev3.yaml"]
+)
 def test_dev_set_questions_are_not_small_talk(name: str) -> None:
     items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     taken = [(i["q"], i["intent"]) for i in items if TABLE.classify(i["q"])]
