@@ -228,21 +228,31 @@ class AspectDetector:
         return None
 
     def _prefer(self, found: str | None, asking: list[str], text: str) -> str | None:
-        """In an English question a generic "how do I" gives way to the specific aspect asked
-        after it ("How do I renew it? Can I do it online?" asks about online; "how do I extend
-        it and how long before expiry" about time). Vietnamese keeps the first cue: on dev,
-        "làm thế nào, mất bao lâu" is labelled steps, while English labels follow the specific
-        question."""
+        """In an English question a generic "how do I" gives way to the specific aspect of a
+        second question after it ("How do I renew it? Can I do it online?" asks about online;
+        "how do I extend it and how long before expiry" about time), not to what the "how"
+        itself asks about ("how do I pay fees online" asks the steps). Vietnamese keeps the
+        first cue: on dev, "làm thế nào, mất bao lâu" is labelled steps, while English labels
+        follow the specific question."""
         if found != "steps" or has_vietnamese_marks(text):
             return found
         if not any(w in _ENGLISH_OPENING or w in _QUESTION_WORDS for w in asking):
             return found
-        strong = [h for h in self.hits(asking) if h.cue.aspect is not None and h.cue.strong]
-        first = next((i for i, h in enumerate(strong) if h.cue.aspect == "steps"), None)
-        if first is None or " ".join(strong[first].cue.words) not in _GENERIC_STEPS:
-            return found
-        later = [h for h in strong[first + 1 :] if h.cue.aspect != "steps"]
-        return later[0].cue.aspect if later else found
+        seen_how = False
+        for words, _ in self._asking_clauses(text, asking):
+            strong = [h for h in self.hits(words) if h.cue.aspect is not None and h.cue.strong]
+            if not seen_how:
+                first = next((h for h in strong if h.cue.aspect == "steps"), None)
+                if first is None:
+                    continue
+                if " ".join(first.cue.words) not in _GENERIC_STEPS:
+                    return found
+                seen_how = True
+                strong = [h for h in strong if _joined_after(words, first, h)]
+            later = [h for h in strong if h.cue.aspect != "steps"]
+            if later:
+                return later[0].cue.aspect
+        return found
 
     def _asked_clause_aspect(self, text: str, asking: list[str]) -> str | None:
         """The cue asked in the first clause that asks something and has a strong cue ("...,
@@ -374,6 +384,12 @@ _ENGLISH_OPENING = frozenset(
 def _clauses(text: str) -> list[tuple[str, bool]]:
     """The text's clauses, each with whether it ends in "?"."""
     return [(m.group(1), "?" in m.group(2)) for m in _CLAUSE.finditer(text) if m.group(1).strip()]
+
+
+def _joined_after(words: list[str], first: Hit, later: Hit) -> bool:
+    """Whether `later` comes after `first` with an "and"/"or" between them: a second question
+    in the same clause ("how do I extend it and how long ...")."""
+    return any(w in ("and", "or") for w in words[first.end : later.start])
 
 
 def _starts(words: list[str], head: list[str]) -> bool:

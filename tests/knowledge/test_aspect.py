@@ -165,6 +165,9 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         # Vietnamese the first cue keeps deciding.
         ("How do I renew my driving licence? Can I do it online?", "online"),
         ("How do I extend it and how long before the expiry should I apply?", "time"),
+        # ... but not to what the "how" itself asks about: the fee here is what is paid
+        ("how do I pay fees online", "steps"),
+        ("How do I pay the fee on the portal after submitting?", "steps"),
         ("gia hạn tạm trú thì làm thế nào, mất bao lâu", "steps"),
         # "do I need to <verb>" asks about the verb, not documents
         ("Do I need to go to the commune police to activate it?", "where"),
@@ -297,6 +300,34 @@ def test_a_question_word_asks_about_its_own_cue(
     ],
 )
 def test_a_question_word_asks_about_its_noun(
+    table_detector: AspectDetector, question: str, aspect: str | None
+) -> None:
+    assert table_detector.detect(question) == aspect
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        # consent of another person, an age, the asker's role or kind of person: who may
+        ("Con đã 10 tuổi thì có cần cháu đồng ý không", "who"),
+        ("Is that allowed, and does his father have to agree?", "who"),
+        ("Does she need an ID card at her age?", "who"),
+        ("Can I, as his granddaughter, go and register the death?", "who"),
+        ("bà e mất, e là cháu đi lm khai tử dc k ạ", "who"),
+        ("Người đã ly hôn như tôi thì có xin được giấy này không ạ?", "who"),
+        ("Can the ward certify it, or does it have to be a professional translator?", "who"),
+        # "or must (the parents) be there" is who; "hay bắt buộc" alone names no place
+        ("Ông bà có đi khai sinh cho cháu được không, hay bắt buộc bố mẹ phải có mặt?", "who"),
+        # another place, or which side, may do it: where
+        ("Can I renew my ID card while staying in another province?", "where"),
+        ("Hai người ở hai tỉnh thì đăng ký kết hôn ở xã bên nào cũng được phải không?", "where"),
+        ("chứng thực bản sao được không hay mình phải đi chỗ khác", "where"),
+        ("Cán bộ có thể đến nhà chứng thực không, hay bắt buộc phải ra trụ sở ủy ban?", "where"),
+        # how early or late to apply: time
+        ("How early should I apply to extend the registration?", "time"),
+    ],
+)
+def test_who_where_and_time_cues(
     table_detector: AspectDetector, question: str, aspect: str | None
 ) -> None:
     assert table_detector.detect(question) == aspect
