@@ -132,7 +132,7 @@ class AspectDetector:
                 continue
             found.append(hit)
             position = hit.end
-        return self._with_heads(words, found)
+        return _with_ages(words, self._with_heads(words, found))
 
     def _with_heads(self, words: list[str], found: list[Hit]) -> list[Hit]:
         """`found` with the "which/what <noun>" and "<noun> nào/gì" questions no cue covers,
@@ -221,11 +221,19 @@ class AspectDetector:
         asked = self._asked_clause_aspect(text, asking)
         if asked is not None:
             return asked
-        for part in (asking, words) if asking != words else (words,):
-            aspect = self._first_aspect(part)
-            if aspect is not None:
-                return aspect
-        return None
+        aspect = self._first_aspect(asking)
+        if aspect is None and self._person_asks(text, asking):
+            return "who"
+        return aspect if aspect is not None or asking == words else self._first_aspect(words)
+
+    def _person_asks(self, text: str, asking: list[str]) -> bool:
+        """Whether a yes-no question with no cue has a person ("người già", "người nước
+        ngoài") before its "có": whether such a person may do it, so who."""
+        for words, _ in self._asking_clauses(text, asking):
+            for mark in _yes_no(words):
+                if mark.binds == "forward" and "nguoi" in words[: mark.position]:
+                    return True
+        return False
 
     def _prefer(self, found: str | None, asking: list[str], text: str) -> str | None:
         """In an English question a generic "how do I" gives way to the specific aspect of a
@@ -412,6 +420,8 @@ def _ends_in_sao(words: list[str]) -> bool:
     end = len(words)
     while end > 1 and words[end - 1] in _TRAILING:
         end -= 1
+    if end > 2 and words[end - 1] == "duoc":  # "mở lại sao đc" is "làm sao (mở lại) được"
+        end -= 1
     return end > 1 and words[end - 1] == "sao" and words[end - 2] not in _NOT_HOW_SAO
 
 
@@ -566,6 +576,37 @@ _VERB_STOP = frozenset(
         *("to", "i", "we", "you", "he", "she", "they", "it", "la", "thi"),
     ]
 )
+
+
+_AGE_BEFORE = frozenset(["under", "over", "below", "above", "aged"])
+_NOT_AGE_AFTER = frozenset(
+    ["days", "day", "months", "weeks", "vnd", "dong", "million", "thousand", "percent", "k"]
+)
+
+
+def _age_at(words: list[str], position: int) -> int | None:
+    """The end of an age at `position`: a number and "tuổi" ("bé 3 tuổi", "đủ 14 tuổi"), or
+    "under/over/aged" and a number ("a child under 14"); None when there is none."""
+    if not words[position].isdigit() or position + 1 > len(words):
+        return None
+    after = words[position + 1] if position + 1 < len(words) else ""
+    if after == "tuoi":
+        return position + 2
+    if position and words[position - 1] in _AGE_BEFORE and after not in _NOT_AGE_AFTER:
+        return position + 1
+    return None
+
+
+def _with_ages(words: list[str], found: list[Hit]) -> list[Hit]:
+    """`found` with each age no cue covers as a strong who cue: an age asks who may, unless
+    it comes before a "thì" and only describes the subject ("cho trẻ dưới 14 tuổi thì ...")."""
+    taken = {i for h in found for i in range(h.start, h.end)}
+    topic_end = max((i for i, w in enumerate(words) if w == "thi"), default=-1)
+    for position in range(topic_end + 1, len(words)):
+        end = _age_at(words, position)
+        if end is not None and not taken & set(range(position, end)):
+            found.append(Hit(Cue("who", tuple(words[position:end]), True), position))
+    return sorted(found, key=lambda h: h.start)
 
 
 def _asked_noun(

@@ -333,6 +333,31 @@ def test_who_where_and_time_cues(
     assert table_detector.detect(question) == aspect
 
 
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        # an age asks who may ("N tuổi", "under N")
+        ("lm căn cước cho bé 3 tuổi dc hok ạ", "who"),
+        ("ID card for a child under 14?", "who"),
+        # ... not a number of days or an amount
+        ("Can I stay under 30 days?", None),
+        # ... nor an age before "thì": it describes the subject of the question after it
+        ("Làm căn cước cho trẻ dưới 14 tuổi thì thủ tục thế nào?", "steps"),
+        ("Khai sinh cho con đã 3 tuổi thì hồ sơ có khác không?", "documents"),
+        # a yes-no question about what a kind of person ("người ...") may do asks who
+        ("Người già không biết chữ thì có chứng thực chữ ký được không?", "who"),
+        ("Tôi có chứng thực chữ ký được không?", None),
+        # "... sao đc" (làm sao ... được) and "thì làm gì (trước)" ask the steps
+        ("vneid bị khóa r mở lại sao đc z ad", "steps"),
+        ("mik mún chuyển khẩu về nhà ck thì lm j trc ạ", "steps"),
+    ],
+)
+def test_ages_persons_and_teencode_how(
+    table_detector: AspectDetector, question: str, aspect: str | None
+) -> None:
+    assert table_detector.detect(question) == aspect
+
+
 def test_match_carries_the_aspect(matcher: Matcher) -> None:
     assert matcher.match("Lệ phí khai sinh bao nhiêu?").aspect == "fee"
     assert matcher.match("khai sinh").aspect is None
