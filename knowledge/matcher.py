@@ -248,7 +248,7 @@ class Matcher:
         if self.authorities.named(text) - self.bodies[top.intent]:
             # It turns to a body the entry never speaks of (Sở …, tòa án, a shop): that body's
             # business, whatever words it shares with the entry. Never a confident answer.
-            return self._elsewhere(text, lang, score, ranked, in_scope, fit)
+            return self._elsewhere(text, lang, score, ranked, fit)
         paper = self._paper_elsewhere(text, lang, top.intent, ranked) if lang == "vi" else None
         if paper is not None:
             return Match(text, lang, "decline", None, score, redirect=paper, ranked=ranked)
@@ -297,20 +297,16 @@ class Matcher:
         lang: str,
         score: float,
         ranked: tuple[Scored, ...],
-        in_scope: list[Scored],
         fit: SubjectFit,
     ) -> Match:
         """A question for another body: declined with the first out-of-scope entry among the
-        candidates that fits it, else the leading topics offered (or a decline when weak)."""
+        candidates that fits it, else with the plain decline (hotline, offer to forward). Our
+        topics are not offered: what the citizen asks of that body is not what they explain."""
         for scored in ranked:
             entry = scored.intent
             if self.kb.entries[entry].out_of_scope and self._redirect_fits(text, entry, fit):
                 return Match(text, lang, "decline", None, score, redirect=entry, ranked=ranked)
-        if score < self.thresholds.suggest:
-            return Match(text, lang, "decline", None, score, ranked=ranked)
-        floor = in_scope[0].score - 0.15
-        options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
-        return Match(text, lang, "suggest", in_scope[0].intent, score, options, ranked=ranked)
+        return Match(text, lang, "decline", None, score, ranked=ranked)
 
     def _redirect_fits(self, text: str, redirect: str, fit: SubjectFit) -> bool:
         """A redirect is shown only when its own words account for the question's subject

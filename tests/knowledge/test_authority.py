@@ -56,6 +56,25 @@ def test_a_question_for_another_body_is_never_answered(matcher: Matcher, questio
     assert match.band != "answer", (match.intent, match.score)
 
 
+# Turned to another body, with no redirect of ours fitting what is asked of it: the plain
+# decline (hotline, offer to forward), never our topics as suggestions (it scored 84.9 with the
+# complaints entry before).
+NO_REDIRECT = [
+    "Tôi muốn khiếu nại với cửa hàng điện máy vì bán tủ lạnh bị hỏng mà không chịu đổi, làm đơn"
+    " thế nào?",
+    "Da em muon danh gia 1 sao cho quan an tren Google Maps vi phuc vu kem thi lam the nao, co"
+    " bi quan kien khong a?",
+]
+
+
+@pytest.mark.parametrize("question", NO_REDIRECT)
+def test_a_question_for_another_body_offers_none_of_our_topics(
+    matcher: Matcher, question: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.band, match.suggestions, match.redirect) == ("decline", (), None), match.intent
+
+
 @pytest.mark.parametrize(("question", "intent"), ANSWERED)
 def test_a_body_in_another_role_or_known_to_the_entry_still_answers(
     matcher: Matcher, question: str, intent: str
