@@ -17,6 +17,7 @@ from typing import Literal
 
 from knowledge.aspect import detect
 from knowledge.authority import Authorities
+from knowledge.decisive import DecisiveTerms
 from knowledge.english import English
 from knowledge.english import load_table as load_english
 from knowledge.index import Index, Scored
@@ -136,6 +137,7 @@ class Matcher:
             (pair for words in vietnamese for pair in pairwise(words)),
         )
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
+        self.decisive = DecisiveTerms(kb, self.normaliser, self.subjects)
         self.authorities = Authorities()
         self.bodies = {  # the bodies each entry's own samples turn to
             e.id: frozenset(b for text in _texts(e) for b in self.authorities.named(text))
@@ -258,11 +260,14 @@ class Matcher:
             return Match(text, lang, "answer", intent, score, ranked=ranked, variant=variant)
         lead = 100 * (top.score - in_scope[1].score) if len(in_scope) > 1 else 100.0
         clear = lead >= limits.margin and not self._ambiguous(about, in_scope, fit, lang)
-        if score >= limits.answer and clear:
+        rival = self.decisive.rival(self.normaliser.expand(about), in_scope)
+        if score >= limits.answer and clear and rival is None:
             return Match(text, lang, "answer", top.intent, score, ranked=ranked)
         if score >= limits.suggest:
             floor = top.score - 0.15
             options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
+            if rival is not None:  # it names the rival's matter as well: the citizen picks
+                options = (rival, *(o for o in options if o != rival))[:3]
             return Match(text, lang, "suggest", top.intent, score, options, ranked=ranked)
         return Match(text, lang, "decline", None, score, ranked=ranked)
 
