@@ -36,7 +36,7 @@ class Authorities:
         self.marked = _pattern([*bodies, *places])
         self.folded = _pattern(plain)
         self.places = frozenset(fold(p) for p in places)
-        self.turning = frozenset(fold(w) for w in listed("turning"))
+        self.turning = frozenset(tuple(fold(w).split()) for w in listed("turning"))
         self.issuer = frozenset(fold(w) for w in listed("issuer"))
         self.articles = frozenset(fold(w) for w in listed("articles"))
         self.exceptions = _pattern(listed("except"))
@@ -56,7 +56,8 @@ class Authorities:
             while before and before[-1] in self.articles:
                 before.pop()
             last = before[-1] if before else ""
-            if last in self.issuer or (body in self.places and last not in self.turning):
+            turned = any(tuple(before[-len(t) :]) == t for t in self.turning)
+            if last in self.issuer or (body in self.places and not turned):
                 continue
             found.add(body)
         return frozenset(found)

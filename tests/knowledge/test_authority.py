@@ -29,6 +29,8 @@ ELSEWHERE = [
 # Bodies named as where something happened, who a paper is for, or by an entry that deals with
 # them: still answered.
 ANSWERED = [
+    # the complaint is about the commune's own decision
+    ("Tôi muốn khiếu nại quyết định xử phạt của xã thì làm đơn thế nào", "khieu_nai_to_cao"),
     (
         "Dạ em chào anh chị, vợ em mới sinh bé gái ở bệnh viện được 10 ngày, giờ em đi đăng ký"
         " khai sinh cho bé thì cần những gì ạ?",
@@ -64,6 +66,9 @@ NO_REDIRECT = [
     " thế nào?",
     "Da em muon danh gia 1 sao cho quan an tren Google Maps vi phuc vu kem thi lam the nao, co"
     " bi quan kien khong a?",
+    # the complaint verb takes the shop as its object, no "với" needed (was the complaints entry)
+    "cho em hỏi muốn khiếu nại shop online vì giao hàng giả thì làm thế nào ạ",
+    "Tôi muốn khiếu nại cửa hàng điện thoại bán máy lỗi không bảo hành",
 ]
 
 
@@ -100,6 +105,10 @@ def test_bodies_are_told_apart_from_words_that_fold_like_them() -> None:
     assert bodies.named("which decree of the Ministry of Justice") == set()
     assert bodies.named("divorced by a court decision") == set()
     assert bodies.named("complain to the internet provider") == {"provider"}
+    # verbs whose object is the body: "khiếu nại shop", "kiện công ty", without "với"
+    assert bodies.named("khieu nai shop online giao sai hang") == {"shop"}
+    assert bodies.named("muốn kiện công ty vì nợ lương") == {"cong ty"}
+    assert bodies.named("khiếu nại về việc cán bộ ở công ty cũ") == set()
 
 
 def test_a_paper_only_another_body_issues_declines_with_its_redirect(matcher: Matcher) -> None:
