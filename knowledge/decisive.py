@@ -70,6 +70,10 @@ class DecisiveTerms:
         """Whether a question with these `terms` names one of the entry's decisive terms."""
         return not found.isdisjoint(self.owned.get(entry_id, frozenset()))
 
+    def names_own(self, entry_id: str, expanded: Sequence[str]) -> bool:
+        """Whether the question names one of the entry's decisive terms."""
+        return self.named(entry_id, terms(expanded, self.subjects))
+
     def rival(self, expanded: Sequence[str], in_scope: Sequence[Scored]) -> str | None:
         """The leader's rival among the leading in-scope candidates, if any (see above)."""
         if len(in_scope) < 2:

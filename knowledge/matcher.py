@@ -41,6 +41,8 @@ MATCH_CACHE = 2048  # matches kept (a few kB each)
 MATCH_CACHE_TEXT = 300  # longer texts are rarely asked twice: not kept
 VARIANT_CANDIDATES = 3  # a variant is looked for among this many leading in-scope topics
 VARIANT_RUNNER_UP = 0.5  # ... scoring at least this share of the best one's rank score
+VARIANT_FAR = 0.1  # ... or this share, when the leader's samples lack a trigger word and the
+# question names none of the leader's decisive terms (knowledge/decisive.py)
 VARIANT_MIN_COVER = 0.5  # ... whose own words (triggers included) account for the subject
 SUBJECT_ENOUGH = 0.5  # subject cover beyond this is no further evidence (narrative words)
 SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
@@ -324,12 +326,19 @@ class Matcher:
     def _variant(self, text: str, lang: str, in_scope: list[Scored]) -> tuple[str, str] | None:
         """(entry, variant) when the question names a variant of one of the leading topics."""
         words = self.normaliser.expand(text)
+        leader = in_scope[0].intent
         for scored in in_scope[:VARIANT_CANDIDATES]:
-            if scored.score < VARIANT_RUNNER_UP * in_scope[0].score:
+            if scored.score < VARIANT_FAR * in_scope[0].score:
                 break
-            variant = self.variants.find(scored.intent, words)
-            if variant is None:
+            hit = self.variants.named(scored.intent, words)
+            if hit is None:
                 continue
+            phrase, variant = hit
+            if scored.score < VARIANT_RUNNER_UP * in_scope[0].score and (
+                set(phrase) <= self.subjects.vocabulary[leader]
+                or self.decisive.names_own(leader, words)
+            ):
+                continue  # far behind: only when the leader neither names nor owns the matter
             if self.subject(text, scored.intent, lang).cover >= VARIANT_MIN_COVER:
                 return scored.intent, variant.id
         return None
