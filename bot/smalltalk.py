@@ -104,12 +104,20 @@ class SmallTalk:
         kinds = [self.emoji[ch] for ch in symbols if ch in self.emoji]
         return Chat(min(kinds, key=PRIORITY.index) if kinds else "emoji", None)
 
+    @staticmethod
+    def _language(turn: Turn, chat: Chat) -> str:
+        """The citizen's choice; else the words' language; else (laughter, emoji, "ok") the
+        menus' language, never a guess from "haha" or "😂", which carry no language."""
+        if turn.contact.language_chosen:
+            return turn.lang
+        return chat.lang or turn.contact.language
+
     def reply(self, turn: Turn) -> list[Reply] | None:
         """The text hook: a short reply to small talk, None for anything else."""
         chat = self.classify(turn.inbound.text)
         if chat is None:
             return None
-        lang = turn.lang if turn.contact.language_chosen or chat.lang is None else chat.lang
+        lang = self._language(turn, chat)
         buttons = (home_row(turn.kb, lang),) if chat.kind == "greeting" else ()
         text = say(turn.kb, f"smalltalk.{chat.kind}", lang)
         return [Reply(text, buttons, {"smalltalk": chat.kind})]

@@ -16,8 +16,8 @@ from knowledge.matcher import Matcher
 from knowledge.normaliser import fold
 
 DATA = Path(__file__).resolve().parent / "data"
-BLIND = ("holdout.yaml", "long_blind.yaml", "long_blind2.yaml")
-DEV = ("devset.yaml", "long_dev.yaml", "long_dev2.yaml")
+BLIND = ("holdout.yaml", "long_blind.yaml", "long_blind2.yaml", "long_blind3.yaml")
+DEV = ("devset.yaml", "long_dev.yaml", "long_dev2.yaml", "long_dev3.yaml")
 
 
 def seen_questions(matcher: Matcher) -> set[str]:

@@ -136,6 +136,17 @@ def test_neutral_words_follow_the_chosen_language(services: Services) -> None:
     assert reply.text.startswith("You're welcome!")
 
 
+def test_laughter_and_emoji_keep_the_conversation_language(services: Services) -> None:
+    ask(services, "cho hỏi làm căn cước ở đâu")
+    for text in ("haha 😂", "hihi", "😂😂", "ok ok"):
+        [reply] = ask(services, text)
+        assert not reply.text.startswith(("😊 If", "OK")), (text, reply.text)
+        assert "Ông/Bà" in reply.text or "ạ" in reply.text, (text, reply.text)
+    ask(services, "How do I get an ID card?", user="u2")
+    [reply] = ask(services, "haha 😂", user="u2")
+    assert "If you have a question" in reply.text
+
+
 def test_punctuation_alone_is_still_asked_for_words(services: Services) -> None:
     [reply] = ask(services, "???")
     assert "nhập câu hỏi bằng chữ" in reply.text
@@ -173,7 +184,9 @@ def test_only_greetings_among_the_knowledge_base_questions_are_small_talk(
     assert taken == {"chao_hoi"}
 
 
-@pytest.mark.parametrize("name", ["devset.yaml", "long_dev.yaml", "long_dev2.yaml"])
+@pytest.mark.parametrize(
+    "name", ["devset.yaml", "long_dev.yaml", "long_dev2.yaml", "long_dev3.yaml"]
+)
 def test_dev_set_questions_are_not_small_talk(name: str) -> None:
     items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     taken = [(i["q"], i["intent"]) for i in items if TABLE.classify(i["q"])]

@@ -98,7 +98,9 @@ def test_questions_are_not_grievances(text: str) -> None:
     assert DETECTOR.detect(text) is None
 
 
-@pytest.mark.parametrize("name", ["devset.yaml", "long_dev.yaml", "long_dev2.yaml"])
+@pytest.mark.parametrize(
+    "name", ["devset.yaml", "long_dev.yaml", "long_dev2.yaml", "long_dev3.yaml"]
+)
 def test_no_dev_set_question_is_taken_for_a_grievance(name: str) -> None:
     items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     assert [i["q"] for i in items if DETECTOR.detect(i["q"])] == []
