@@ -29,6 +29,12 @@ ELSEWHERE = [
 # Bodies named as where something happened, who a paper is for, or by an entry that deals with
 # them: still answered.
 ANSWERED = [
+    # the translation goes to a school abroad: the signature is still certified here
+    (
+        "Em dịch bảng điểm sang tiếng Anh để gửi trường bên Úc, giờ muốn chứng thực chữ ký người"
+        " dịch thì làm ở đâu ạ?",
+        "chung_thuc_chu_ky",
+    ),
     # the complaint is about the commune's own decision
     ("Tôi muốn khiếu nại quyết định xử phạt của xã thì làm đơn thế nào", "khieu_nai_to_cao"),
     (
@@ -109,6 +115,11 @@ def test_bodies_are_told_apart_from_words_that_fold_like_them() -> None:
     assert bodies.named("khieu nai shop online giao sai hang") == {"shop"}
     assert bodies.named("muốn kiện công ty vì nợ lương") == {"cong ty"}
     assert bodies.named("khiếu nại về việc cán bộ ở công ty cũ") == set()
+    # a paper sent on to a place ("để gửi trường") is for it; asking it ("để xin") still counts
+    assert bodies.named("dịch bảng điểm để gửi trường bên Úc") == set()
+    assert bodies.named("gửi trường xin chuyển lớp cho con") == {"truong"}
+    assert bodies.named("để xin bệnh viện cấp lại giấy chứng sinh") == {"benh vien"}
+    assert bodies.named("làm đơn để gửi Sở Giáo dục") == {"so"}  # a body counts anywhere
 
 
 def test_a_paper_only_another_body_issues_declines_with_its_redirect(matcher: Matcher) -> None:
