@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ class AspectTable:
     filler_en: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     decisive: tuple[str, ...] = ()
+    heads: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_table(path: Path = DEFAULT_FILE) -> AspectTable:
@@ -69,9 +70,12 @@ def load_table(path: Path = DEFAULT_FILE) -> AspectTable:
         raise ValueError(f"{path}: unknown aspects {sorted(unknown)} (known: {list(ASPECTS)})")
     strong = {a: _phrases(path, raw["aspects"].get(a) or {}, "strong") for a in ASPECTS}
     weak = {a: _phrases(path, raw["aspects"].get(a) or {}, "weak") for a in ASPECTS}
-    keys = ("neutral", "filler", "filler_en", "channels", "decisive")
-    lists = [_phrases(path, raw, key) for key in keys]
-    return AspectTable(strong, weak, *lists)
+    neutral, filler, filler_en, channels, decisive = (
+        _phrases(path, raw, key)
+        for key in ("neutral", "filler", "filler_en", "channels", "decisive")
+    )
+    heads = {a: _phrases(path, raw["aspects"].get(a) or {}, "heads") for a in ASPECTS}
+    return AspectTable(strong, weak, neutral, filler, filler_en, channels, decisive, heads)
 
 
 def _phrases(path: Path, raw: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -104,6 +108,9 @@ class AspectDetector:
         self.filler = frozenset(f[0] for f in fillers if len(f) == 1)
         self.filler_en = self.filler | {w for p in table.filler_en for w in expand(p)}
         self._filler_phrases = [f for f in fillers if len(f) > 1]
+        self._heads = {
+            tuple(expand(noun)): aspect for aspect, nouns in table.heads.items() for noun in nouns
+        }
 
     @staticmethod
     def _add(cues: dict[tuple[str, ...], Cue], cue: Cue) -> None:
@@ -125,7 +132,23 @@ class AspectDetector:
                 continue
             found.append(hit)
             position = hit.end
-        return found
+        return self._with_heads(words, found)
+
+    def _with_heads(self, words: list[str], found: list[Hit]) -> list[Hit]:
+        """`found` with the "which/what <noun>" and "<noun> nào/gì" questions no cue covers,
+        as strong cues of the noun's aspect (`heads` in the table): "which private notary
+        office" asks where, "văn bản pháp luật nào" the legal basis."""
+        taken = {i for h in found for i in range(h.start, h.end)}
+        for position in range(len(words)):
+            if position in taken:
+                continue
+            asked = _asked_noun(words, position, self._heads)
+            if asked is None or taken & set(range(asked[0], asked[1])):
+                continue
+            start, end, aspect = asked
+            found.append(Hit(Cue(aspect, tuple(words[start:end]), True), start))
+            taken.update(range(start, end))
+        return sorted(found, key=lambda h: h.start)
 
     def _strong_across(self, words: list[str], hit: Hit) -> bool:
         """Whether a strong cue starts inside a weak hit and runs past it: "có cần photo" holds
@@ -205,40 +228,64 @@ class AspectDetector:
         return None
 
     def _prefer(self, found: str | None, asking: list[str], text: str) -> str | None:
-        """In an English question a generic "how do I" gives way to the specific aspect asked
-        after it ("How do I renew it? Can I do it online?" asks about online; "how do I extend
-        it and how long before expiry" about time). Vietnamese keeps the first cue: on dev,
-        "làm thế nào, mất bao lâu" is labelled steps, while English labels follow the specific
-        question."""
+        """In an English question a generic "how do I" gives way to the specific aspect of a
+        second question after it ("How do I renew it? Can I do it online?" asks about online;
+        "how do I extend it and how long before expiry" about time), not to what the "how"
+        itself asks about ("how do I pay fees online" asks the steps). Vietnamese keeps the
+        first cue: on dev, "làm thế nào, mất bao lâu" is labelled steps, while English labels
+        follow the specific question."""
         if found != "steps" or has_vietnamese_marks(text):
             return found
         if not any(w in _ENGLISH_OPENING or w in _QUESTION_WORDS for w in asking):
             return found
-        strong = [h for h in self.hits(asking) if h.cue.aspect is not None and h.cue.strong]
-        first = next((i for i, h in enumerate(strong) if h.cue.aspect == "steps"), None)
-        if first is None or " ".join(strong[first].cue.words) not in _GENERIC_STEPS:
-            return found
-        later = [h for h in strong[first + 1 :] if h.cue.aspect != "steps"]
-        return later[0].cue.aspect if later else found
+        seen_how = False
+        for words, _ in self._asking_clauses(text, asking):
+            strong = [h for h in self.hits(words) if h.cue.aspect is not None and h.cue.strong]
+            if not seen_how:
+                first = next((h for h in strong if h.cue.aspect == "steps"), None)
+                if first is None:
+                    continue
+                if " ".join(first.cue.words) not in _GENERIC_STEPS:
+                    return found
+                seen_how = True
+                strong = [h for h in strong if _joined_after(words, first, h)]
+            later = [h for h in strong if h.cue.aspect != "steps"]
+            if later:
+                return later[0].cue.aspect
+        return found
 
     def _asked_clause_aspect(self, text: str, asking: list[str]) -> str | None:
-        """The first strong cue in a clause that asks something ("..., giờ phải làm sao?"),
-        when an earlier clause only tells ("em muốn kích hoạt trên VNeID mà tự làm không được"):
-        a cue there names what happened, not what is asked. None when no clause both asks and
-        has a strong cue, or when the first strong cue is in an asking clause anyway."""
-        clauses = [(self.expand(c), marked) for c, marked in _clauses(text)]
-        first_strong: str | None = None
-        for clause, marked in clauses:
-            if not clause or not _within(clause, asking):
-                continue
-            strong = [h for h in self.hits(clause) if h.cue.aspect is not None and h.cue.strong]
-            if not strong:
-                continue
-            if first_strong is None:
-                first_strong = strong[0].cue.aspect
-            if _asks(clause, marked):
-                return strong[0].cue.aspect if first_strong != strong[0].cue.aspect else None
-        return None
+        """The cue asked in the first clause that asks something and has a strong cue ("...,
+        giờ phải làm sao?"), else in the first clause with a strong cue. An earlier clause that
+        only tells ("em muốn kích hoạt trên VNeID mà tự làm không được") names what happened,
+        not what is asked. Within the clause, the cue a question word asks about decides (see
+        `_asked_aspect`), else its first strong cue."""
+        cued: list[tuple[list[str], list[Hit], bool]] = []
+        for words, marked in self._asking_clauses(text, asking):
+            strong = [h for h in self.hits(words) if h.cue.aspect is not None and h.cue.strong]
+            if strong:
+                cued.append((words, strong, _asks(words, marked)))
+        chosen = [c for c in cued if c[2]] or cued
+        if not chosen:
+            return None
+        words, strong, _ = chosen[0]
+        return _asked_aspect(strong, words) or strong[0].cue.aspect
+
+    def _asking_clauses(self, text: str, asking: list[str]) -> list[tuple[list[str], bool]]:
+        """The clauses of the asking part, each with whether it ends in "?"; of the clause
+        that holds "cho hỏi" only what follows it."""
+        found: list[tuple[list[str], bool]] = []
+        for clause, marked in _clauses(text):
+            words = self.expand(clause)
+            if _within(asking, words):
+                words = asking
+            elif not _within(words, asking):
+                words = next(
+                    (words[k:] for k in range(1, len(words)) if _starts(asking, words[k:])), []
+                )
+            if words:
+                found.append((words, marked))
+        return found
 
     def _first_aspect(self, words: list[str]) -> str | None:
         hits = [h for h in self.hits(words) if h.cue.aspect is not None]
@@ -274,7 +321,12 @@ def abbreviation_expander(normaliser: Normaliser) -> Expand:
 
 
 _SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]?")
-_CLAUSE = re.compile(r"(.*?)([,;:.!?\n]+|\s+(?:mà|ma|nhưng|nhung|but)\s+|$)", re.DOTALL)
+# Unmarked "nhung" is also "những" ("nhung gi", "nhung giay to"): that one does not split.
+_CLAUSE = re.compile(
+    r"(.*?)([,;:.!?\n]+|\s+(?:mà|ma|nhưng|but"
+    r"|nhung(?! (?:gi|giay|thu|buoc|noi|ai|loai|truong|nguoi|van|cai)\b))\s+|$)",
+    re.DOTALL,
+)
 # What makes a clause a question (folded words): English question words, Vietnamese question
 # words and pairs (alone "sao", "đâu", "mấy" are also "bản sao", "lần đầu", "máy"), and the
 # particles that end a question ("có mất phí không"; "không được" inside is a negation).
@@ -332,6 +384,17 @@ _ENGLISH_OPENING = frozenset(
 def _clauses(text: str) -> list[tuple[str, bool]]:
     """The text's clauses, each with whether it ends in "?"."""
     return [(m.group(1), "?" in m.group(2)) for m in _CLAUSE.finditer(text) if m.group(1).strip()]
+
+
+def _joined_after(words: list[str], first: Hit, later: Hit) -> bool:
+    """Whether `later` comes after `first` with an "and"/"or" between them: a second question
+    in the same clause ("how do I extend it and how long ...")."""
+    return any(w in ("and", "or") for w in words[first.end : later.start])
+
+
+def _starts(words: list[str], head: list[str]) -> bool:
+    """Whether `words` begins with `head`."""
+    return words[: len(head)] == head
 
 
 def _within(clause: list[str], words: list[str]) -> bool:
@@ -392,3 +455,136 @@ def detector_for(normaliser: Normaliser | None = None) -> AspectDetector:
 def detect(text: str, normaliser: Normaliser | None = None) -> str | None:
     """The aspect of `text` with the bundled table (see `AspectDetector.detect`)."""
     return detector_for(normaliser).detect(text)
+
+
+# Vietnamese question words (folded) and the aspects they can ask about (None: any). A question
+# word asks about the cue that holds it ("gồm những gì") or, as Vietnamese asks in place, the
+# nearest cue before it that it fits: "lệ phí trích lục nộp ở xã là bao nhiêu" asks the fee,
+# "bao nhiêu" does not fit "nộp ở". A cue no question word asks about only names the subject
+# ("hồ sơ cấp phép trò chơi trên mạng gồm những gì" asks for documents, not online).
+Fits = frozenset[str] | None
+_QUANTITY = frozenset(["fee", "time", "who", "documents"])  # bao nhiêu tiền, ngày, tuổi, bản
+_ASKING_PAIRS: dict[tuple[str, str], Fits] = {
+    ("bao", "nhieu"): _QUANTITY,
+    ("bao", "lau"): None,
+    ("bao", "gio"): None,
+    **{(w, "dau"): None for w in ("o", "di", "tai", "ve", "len", "den", "toi", "ra", "tu")},
+    **{
+        ("may", unit): _QUANTITY
+        for unit in ("ngay", "hom", "tuan", "thang", "gio", "buoc", "tuoi", "lan", "ban", "nghin")
+    },
+}
+_ASKING_WORDS = frozenset(["gi", "nao", "ai"])
+# "thế nào", "ra sao" ask how something is: the cue before them in their part of the sentence
+# ("lệ phí tính thế nào" asks the fee), else their own steps cue ("... thì làm thế nào").
+_GENERIC_HOW = frozenset(
+    [("the", "nao"), ("nhu", "nao"), ("cach", "nao"), ("ra", "sao"), ("lam", "sao")]
+)
+_COORDINATING = frozenset(["hay", "va", "or", "and"])
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A question word at `position`; `binds` says which cue it asks about: "in place" (the
+    cue holding it, else the nearest fitting one before it), "forward" (the first cue from it),
+    "generic" (see _GENERIC_HOW) or "alternative" (the cue before "hay")."""
+
+    position: int
+    fits: Fits = None
+    binds: str = "in place"
+
+
+def _marks(words: list[str]) -> list[Mark]:
+    """The question words of a clause, in order."""
+    found: list[Mark] = []
+    for i, word in enumerate(words):
+        pair = (words[i - 1], word) if i else ("", word)
+        if pair in _GENERIC_HOW:
+            found.append(Mark(i, binds="generic"))
+        elif pair in _ASKING_PAIRS:
+            found.append(Mark(i, _ASKING_PAIRS[pair]))
+        elif word in _ASKING_WORDS:
+            found.append(Mark(i))
+        elif word == "hay" and i:
+            found.append(Mark(i, binds="alternative"))
+    return sorted([*found, *_yes_no(words)], key=lambda m: m.position)
+
+
+def _yes_no(words: list[str]) -> list[Mark]:
+    """A yes-no question asks about its predicate, what follows its last "có" before a
+    "không"/"chưa" that ends the clause or comes before "hay"/"và" ("có được giữ bí mật không
+    và nộp ở đâu"); without a "có", the cue before the "không"."""
+    end = len(words)
+    while end > 1 and words[end - 1] in _TRAILING:
+        end -= 1
+    found: list[Mark] = []
+    for i, word in enumerate(words[:end]):
+        if word in ("khong", "chua") and (i == end - 1 or words[i + 1] in _COORDINATING):
+            co = [j for j, w in enumerate(words[:i]) if w == "co"]
+            found.append(Mark(co[-1], binds="forward") if co else Mark(i))
+    return found
+
+
+def _bound(mark: Mark, strong: list[Hit], words: list[str]) -> Hit | None:
+    """The cue a question word asks about (see Mark), or None."""
+    inside = [h for h in strong if h.start <= mark.position < h.end]
+    fitting = [h for h in strong if mark.fits is None or h.cue.aspect in mark.fits]
+    before = [h for h in fitting if h.end <= mark.position]
+    if mark.binds == "generic":
+        return _generic_binding(mark.position, before, words) or next(iter(inside), None)
+    if mark.binds == "alternative":
+        return before[-1] if before else None
+    if inside:
+        return inside[0]
+    if mark.binds == "forward":
+        return next((h for h in fitting if h.start >= mark.position), None)
+    return before[-1] if before else None
+
+
+def _generic_binding(position: int, before: list[Hit], words: list[str]) -> Hit | None:
+    """The cue before a "thế nào" (at `position`, its second word) and after the last "thì"."""
+    topic = max((i for i, w in enumerate(words[:position]) if w == "thi"), default=-1)
+    mine = [h for h in before if topic < h.start and h.end < position]
+    return mine[-1] if mine else None
+
+
+def _asked_aspect(strong: list[Hit], words: list[str]) -> str | None:
+    """The aspect of the first cue in the clause a question word asks about, or None."""
+    asked = [hit for mark in _marks(words) if (hit := _bound(mark, strong, words)) is not None]
+    first = min(asked, key=lambda h: h.start, default=None)
+    return first.cue.aspect if first is not None else None
+
+
+# Where the noun a question word asks about may be: after an English "which/what" (before the
+# verb), before a Vietnamese "nào"/"gì" (a few words back: "cơ quan có thẩm quyền nào").
+_WH_FORWARD = frozenset(["which", "what"])
+_WH_BACKWARD = frozenset(["nao", "gi"])
+_HEAD_REACH = 4
+_VERB_STOP = frozenset(
+    [
+        *("is", "are", "was", "do", "does", "did", "can", "should", "will", "would", "must"),
+        *("to", "i", "we", "you", "he", "she", "they", "it", "la", "thi"),
+    ]
+)
+
+
+def _asked_noun(
+    words: list[str], position: int, heads: dict[tuple[str, ...], str]
+) -> tuple[int, int, str] | None:
+    """(start, end, aspect) of the span from a question word at `position` to the head noun it
+    asks about, or None."""
+    if words[position] in _WH_FORWARD:
+        for start in range(position + 1, min(len(words), position + 1 + _HEAD_REACH)):
+            if words[start] in _VERB_STOP:
+                return None
+            for head, aspect in heads.items():
+                if tuple(words[start : start + len(head)]) == head:
+                    return position, start + len(head), aspect
+    if words[position] in _WH_BACKWARD:
+        for end in range(position, max(0, position - _HEAD_REACH) - 1, -1):
+            if end < position and words[end] in _VERB_STOP:
+                return None
+            for head, aspect in heads.items():
+                if end >= len(head) and tuple(words[end - len(head) : end]) == head:
+                    return end - len(head), position + 1, aspect
+    return None

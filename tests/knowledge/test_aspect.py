@@ -165,6 +165,9 @@ def test_questions_without_an_aspect(table_detector: AspectDetector, question: s
         # Vietnamese the first cue keeps deciding.
         ("How do I renew my driving licence? Can I do it online?", "online"),
         ("How do I extend it and how long before the expiry should I apply?", "time"),
+        # ... but not to what the "how" itself asks about: the fee here is what is paid
+        ("how do I pay fees online", "steps"),
+        ("How do I pay the fee on the portal after submitting?", "steps"),
         ("gia hạn tạm trú thì làm thế nào, mất bao lâu", "steps"),
         # "do I need to <verb>" asks about the verb, not documents
         ("Do I need to go to the commune police to activate it?", "where"),
@@ -243,6 +246,93 @@ def test_which_cue_decides(
     assert table_detector.detect(question) == aspect
 
 
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        # A question word asks about the cue it belongs to, not a cue that only names part of
+        # the subject ("trên mạng", "mai táng phí") earlier in the same clause.
+        ("Hồ sơ cấp giấy phép trò chơi điện tử trên mạng gồm những gì?", "documents"),
+        ("hồ sơ hưởng trợ cấp mai táng phí gồm những gì", "documents"),
+        # ... in place: "mấy nghìn" (like "bao nhiêu") fits a fee, not the "nộp ở" between them
+        ("lệ phí trích lục nộp ở xã là mấy nghìn", "fee"),
+        # A yes-no question asks about what follows its "có" ("cả hai" only says who goes),
+        # also when "và"/"hay" joins a second question after the "không".
+        ("cả hai vợ chồng có phải mang theo sổ hộ khẩu không", "documents"),
+        ("làm căn cước có đăng ký trên mạng trước để khỏi phải chờ lâu được không", "online"),
+        ("tôi có được giữ bí mật danh tính không và nộp đơn ở đâu ạ", "who"),
+        # "A hay B" asks about A: the cue before "hay" ("phải về quê xin giấy gì" is the
+        # alternative)
+        ("đăng ký tạm trú thì lên công an xã nơi đang ở hay phải về quê xin giấy gì", "where"),
+        # A generic "thế nào" asks about the cue before it in its part of the sentence ("lệ phí
+        # tính thế nào"), never across "thì": what comes before "thì" is the subject.
+        ("Lệ phí trước bạ khi sang tên nhà đất tính thế nào ạ?", "fee"),
+        ("muốn sang tên cả hai vợ chồng đứng tên chung thì làm thế nào", "steps"),
+        ("tôi bị lừa chuyển khoản qua mạng thì báo ngân hàng như thế nào", "steps"),
+        # Unmarked "nhung" is also "những": it does not split the clause like "nhưng".
+        ("ho so cap giay phep tro choi tren mang gom nhung gi", "documents"),
+    ],
+)
+def test_a_question_word_asks_about_its_own_cue(
+    table_detector: AspectDetector, question: str, aspect: str | None
+) -> None:
+    assert table_detector.detect(question) == aspect
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        # "which/what <noun>" asks about the noun, also with words between them
+        (
+            "Which private notary office can notarize a contract on the weekend, and how long "
+            "does it take?",
+            "where",
+        ),
+        ("What time does the office open tomorrow and where do I park?", "time"),
+        ("What is the goal of the reform and which government program sets the plan?", "legal"),
+        # ... but not past the verb: here the office only says something
+        ("What does the commune office say about a late registration?", None),
+        # "<noun> nào/gì" likewise, the noun a few words before the question word
+        ("muốn nộp hồ sơ online thủ tục của xã thì vào trang nào", "where"),
+        ("tra cứu hồ sơ thì cần nhập những thông tin gì", "documents"),
+        ("cơ quan có thẩm quyền nào cấp giấy phép này", "where"),
+        # ... never a short noun that folds like another word ("nội dung" is not "nơi")
+        ("cải cách hành chính gồm những nội dung nào", None),
+    ],
+)
+def test_a_question_word_asks_about_its_noun(
+    table_detector: AspectDetector, question: str, aspect: str | None
+) -> None:
+    assert table_detector.detect(question) == aspect
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        # consent of another person, an age, the asker's role or kind of person: who may
+        ("Con đã 10 tuổi thì có cần cháu đồng ý không", "who"),
+        ("Is that allowed, and does his father have to agree?", "who"),
+        ("Does she need an ID card at her age?", "who"),
+        ("Can I, as his granddaughter, go and register the death?", "who"),
+        ("bà e mất, e là cháu đi lm khai tử dc k ạ", "who"),
+        ("Người đã ly hôn như tôi thì có xin được giấy này không ạ?", "who"),
+        ("Can the ward certify it, or does it have to be a professional translator?", "who"),
+        # "or must (the parents) be there" is who; "hay bắt buộc" alone names no place
+        ("Ông bà có đi khai sinh cho cháu được không, hay bắt buộc bố mẹ phải có mặt?", "who"),
+        # another place, or which side, may do it: where
+        ("Can I renew my ID card while staying in another province?", "where"),
+        ("Hai người ở hai tỉnh thì đăng ký kết hôn ở xã bên nào cũng được phải không?", "where"),
+        ("chứng thực bản sao được không hay mình phải đi chỗ khác", "where"),
+        ("Cán bộ có thể đến nhà chứng thực không, hay bắt buộc phải ra trụ sở ủy ban?", "where"),
+        # how early or late to apply: time
+        ("How early should I apply to extend the registration?", "time"),
+    ],
+)
+def test_who_where_and_time_cues(
+    table_detector: AspectDetector, question: str, aspect: str | None
+) -> None:
+    assert table_detector.detect(question) == aspect
+
+
 def test_match_carries_the_aspect(matcher: Matcher) -> None:
     assert matcher.match("Lệ phí khai sinh bao nhiêu?").aspect == "fee"
     assert matcher.match("khai sinh").aspect is None
@@ -292,7 +382,10 @@ def test_a_phrase_list_must_be_a_list_of_text(tmp_path: Path) -> None:
 
 def test_a_custom_table_is_used(tmp_path: Path) -> None:
     path = tmp_path / "aspects.yaml"
-    path.write_text("aspects:\n  fee:\n    strong: [giá]\n", encoding="utf-8")
+    path.write_text(
+        "aspects:\n  fee:\n    strong: [giá]\n  where:\n    heads: [quầy]\n", encoding="utf-8"
+    )
     mine = AspectDetector(load_table(path))
     assert mine.detect("giá bao nhiêu") == "fee"
     assert mine.detect("lệ phí bao nhiêu") is None
+    assert mine.detect("ra quầy số mấy, quầy nào") == "where"
