@@ -1,7 +1,7 @@
 """`cchc-bot …` with database round trips counted (for bench/telegram_throughput.py).
 
-Counts, per process, SQL statements, transaction begins, commits, rollbacks and pool
-checkouts (each a pre-ping when the engine pings), and writes them every 50 events to
+Counts, per process, SQL statements, transaction begins, commits, rollbacks (as psycopg sends
+them, whoever built the statement) and pool checkouts, and writes them every 50 events to
 $CCHC_BENCH_COUNTS/<pid>.json. Forked workers inherit the listeners and write their own file.
 """
 
@@ -20,48 +20,60 @@ sys.path.insert(0, str(ROOT))
 
 
 def install(directory: Path) -> None:
+    """Count at the driver (psycopg), so statements sent by SQLAlchemy and by hand both count:
+    every query a cursor sends, every BEGIN / COMMIT / ROLLBACK psycopg sends for a
+    transaction, and the pool's checkouts."""
+    import psycopg
+    from psycopg._connection_base import BaseConnection
     from sqlalchemy import event
-    from sqlalchemy.engine import Engine
     from sqlalchemy.pool import Pool
 
     counts: Counter[str] = Counter()
     owner = [os.getpid()]
+    by_kind = bool(os.environ.get("CCHC_BENCH_STATEMENTS"))
 
-    def bump(kind: str) -> None:
+    def bump(kind: str, n: int = 1) -> None:
         if owner[0] != os.getpid():  # a forked child starts from zero
             owner[0] = os.getpid()
             counts.clear()
-        counts[kind] += 1
+        counts[kind] += n
         if counts.total() % 50 == 0:
             path = directory / f"{os.getpid()}.json"
             path.with_suffix(".tmp").write_text(json.dumps(counts))
             path.with_suffix(".tmp").replace(path)
 
-    def on(kind: str) -> Any:
-        return lambda *_args, **_kwargs: bump(kind)
+    def kind_of(query: Any) -> None:
+        if not by_kind:
+            return
+        sql = query if isinstance(query, str) else getattr(query, "_sql", None) or str(query)
+        words = str(sql).replace("(", " ").split()
+        table = next((w for w in words[1:8] if w.islower() and w.isidentifier()), "")
+        bump(f"sql {words[0].upper() if words else '?'} {table}")
 
-    def unless_autocommit(kind: str) -> Any:
-        """BEGIN/COMMIT/ROLLBACK reach the server only outside autocommit."""
+    execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
 
-        def count(conn: Any, *_args: Any) -> None:
-            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-                bump(kind)
+    def counted_execute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        bump("statements")
+        kind_of(query)
+        return execute(self, query, *args, **kwargs)
 
-        return count
+    def counted_executemany(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        bump("statements")  # psycopg pipelines the rows: one round trip
+        kind_of(query)
+        return executemany(self, query, *args, **kwargs)
 
-    event.listen(Engine, "before_cursor_execute", on("statements"))
-    if os.environ.get("CCHC_BENCH_STATEMENTS"):  # also count each statement's kind
+    command = BaseConnection._exec_command
+    names = {b"BEGIN": "begins", b"COMMIT": "commits", b"ROLLBACK": "rollbacks"}
 
-        def by_kind(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            words = statement.split()
-            table = next((w for w in words[1:6] if w.islower() and w.isidentifier()), "")
-            bump(f"sql {words[0]} {table}")
+    def counted_command(self: Any, sql: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(sql, bytes):
+            bump(names.get(sql.split(b" ", 1)[0], "commands"))
+        return command(self, sql, *args, **kwargs)
 
-        event.listen(Engine, "before_cursor_execute", by_kind)
-    event.listen(Engine, "begin", unless_autocommit("begins"))
-    event.listen(Engine, "commit", unless_autocommit("commits"))
-    event.listen(Engine, "rollback", unless_autocommit("rollbacks"))
-    event.listen(Pool, "checkout", on("checkouts"))
+    psycopg.Cursor.execute = counted_execute  # type: ignore[method-assign]
+    psycopg.Cursor.executemany = counted_executemany  # type: ignore[method-assign]
+    BaseConnection._exec_command = counted_command  # type: ignore[method-assign,assignment]
+    event.listen(Pool, "checkout", lambda *_args: bump("checkouts"))
 
 
 def profile(directory: Path) -> None:

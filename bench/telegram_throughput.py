@@ -7,8 +7,9 @@ The bot runs as it does in production: `cchc-bot serve --workers N` (real proces
 durable inbox, PostgreSQL or SQLite), with its database round trips counted
 (bench/counted_serve.py). The fake Telegram and the closed-loop citizens share one cheap
 asyncio loop in this process (bench/lean_fake.py). Prints JSON: messages per second, p50/p99
-reply latency, CPU milliseconds per message of the bot processes (from /proc) and of this
-harness, database round trips and Bot API calls per message.
+reply latency, CPU milliseconds per message of the bot processes (from /proc), of this harness
+and of the PostgreSQL backends serving the bot (same cores), database round trips (counted at
+the driver) and Bot API calls per message.
 """
 
 from __future__ import annotations
@@ -81,6 +82,27 @@ def cpu_seconds(pids: list[int]) -> float:
             fields = stat.read().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / TICKS
+
+
+def server_cpu(url: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving the bench database (the bot's
+    pooled connections: the server runs on the same cores). Empty for SQLite."""
+    if not url.startswith("postgresql"):
+        return {}
+    import psycopg
+
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    found = {}
+    for (pid,) in rows:
+        try:
+            found[pid] = cpu_seconds([pid])
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # gone meanwhile (or another host's server)
+    return found
 
 
 def bot_pids(root: int) -> list[int]:
@@ -156,11 +178,14 @@ async def measure(url: str, args: argparse.Namespace, workdir: Path) -> dict[str
         await citizens.run(args.users, args.warmup, 10_000_000)
         pids = bot_pids(process.pid)
         calls_before, trips_before = Counter(fake.calls), round_trips(counts)
+        server_before = server_cpu(url)
         bot_before, own_before = cpu_seconds(pids), time.process_time()
         started = time.perf_counter()
         latencies = await citizens.run(args.users, args.messages, 10_000_000)
         elapsed = time.perf_counter() - started
         bot_cpu, own_cpu = cpu_seconds(pids) - bot_before, time.process_time() - own_before
+        server_after = server_cpu(url)
+        db_cpu = sum(v - server_before.get(pid, 0.0) for pid, v in server_after.items())
         calls = Counter(fake.calls)
         calls.subtract(calls_before)
         trips = round_trips(counts)
@@ -169,19 +194,19 @@ async def measure(url: str, args: argparse.Namespace, workdir: Path) -> dict[str
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
         server.close()
-    return report(args, latencies, elapsed, bot_cpu, own_cpu, calls, trips)
+    return report(args, latencies, elapsed, (bot_cpu, own_cpu, db_cpu), calls, trips)
 
 
 def report(
     args: argparse.Namespace,
     latencies: list[float],
     elapsed: float,
-    bot_cpu: float,
-    own_cpu: float,
+    cpu: tuple[float, float, float],
     calls: Counter[str],
     trips: Counter[str],
 ) -> dict[str, Any]:
     n = len(latencies)
+    bot_cpu, own_cpu, db_cpu = cpu
     latencies.sort()
     per = {k: round(v / n, 2) for k, v in sorted(trips.items())}
     total_trips = trips["statements"] + trips["begins"] + trips["commits"] + trips["rollbacks"]
@@ -197,12 +222,13 @@ def report(
         "cpu_ms_per_message": {
             "bot_processes": round(bot_cpu / n * 1000, 2),
             "fake_telegram_and_citizens": round(own_cpu / n * 1000, 2),
+            "postgresql_backends": round(db_cpu / n * 1000, 2),
         },
         "database_per_message": {
             **per,
             "round_trips": round(total_trips / n, 2),
-            "note": "round trips = statements + begins + commits + rollbacks; checkouts "
-            "add one more each when the pool pre-pings",
+            "note": "counted at the driver (psycopg; PostgreSQL only): round trips = "
+            "statements + begins + commits + rollbacks",
         },
         "bot_api_calls_per_message": {k: round(v / n, 2) for k, v in sorted(calls.items()) if v},
     }

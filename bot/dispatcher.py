@@ -8,24 +8,39 @@ and renewed while the dispatcher is still sending, so the rows of a dispatcher t
 taken by another within one lease. A row of several replies sends them one by one and commits
 `parts_sent` after each, so a retry after a crash sends only the replies not yet sent.
 
-The one window left is a crash after the platform accepted a message and before its commit:
-that one message is sent again. Each reply carries `meta["outbox_key"]` so a platform or
-sender that can deduplicate does; Telegram cannot, so there one repeat is possible.
+`run_forever` is a pipeline: `concurrency` workers send rows while the next claim is already
+being made (when the rows claimed and not finished fall to half a batch), the periodic jobs
+run beside them, and rows that finish while a mark-sent commit runs are marked by the next
+one (`bot.outbox_marks`). A worker keeps its row until the commit that marks it is over.
 
-Only the head of each recipient's queue is claimed, so a citizen receives "being handled",
-"answered" and "please rate" in the order they were written, even across retries. The send
-rate is booked in a `SendRate` shared by every dispatcher of every worker, so N workers
-together stay under one bot token's limit.
+**The duplicate window.** A message is sent twice only if the process dies after the platform
+accepted it and before the commit that marks its row `sent`: that row keeps its lease, and
+another dispatcher sends it again once the lease runs out. Since each worker holds its row
+until that commit is over, at most `concurrency` messages (default 4) of one dispatcher are
+ever in that window, one per chat; plus, for a row of several replies, the one reply whose
+`parts_sent` commit had not finished. Each reply carries `meta["outbox_key"]` so a platform
+or sender that can deduplicate does; Telegram cannot, so there the repeat is possible.
+
+Only the head of each recipient's queue is claimed, and a row stays pending (so its chat's
+later rows are not heads) until it is marked, so a citizen receives "being handled",
+"answered" and "please rate" in the order they were written, even across retries and with
+rows of other chats in flight. Claimed rows wait in a priority queue, so a ticket answer
+claimed after a batch of announcement rows still goes first. The send rate is booked in a
+`SendRate` shared by every dispatcher of every worker, in blocks (`bot.shared.booking`), so
+N workers together stay under one bot token's limit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import datetime as dt
 import enum
 import logging
+import math
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,7 +49,9 @@ from bot import outbox_rows
 from bot.delivery import DeliveryError, Sender
 from bot.models import utcnow
 from bot.outbox import BLOCKED, FAILED, HELD, PENDING
+from bot.outbox_marks import SentMarks
 from bot.outbox_rows import Claimed
+from bot.shared.booking import SlotBook
 from bot.shared.memory import MemoryRate
 from bot.shared.protocols import SendRate
 from bot.waiting import wait_or_timeout
@@ -43,6 +60,9 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 Job = Callable[[Session, dt.datetime], object]
 LEASE = dt.timedelta(seconds=30)
+CONCURRENCY = 4  # rows in flight per dispatcher: the duplicate window (see above)
+ONE_ON_THE_WIRE_BELOW = 100.0  # msg/s: a slot wider than 10 ms, a few local round trips
+JOBS_WHILE_BUSY = 0.2  # seconds between job passes while rows are being sent
 
 __all__ = ["LEASE", "Claimed", "Dispatcher"]
 
@@ -54,6 +74,7 @@ class Outcome(enum.Enum):
     FAILED = "failed"  # recorded; go on with the next row
     PAUSE = "pause"  # the platform asked us to wait: stop this channel for now
     LOST = "lost"  # our lease ran out: another dispatcher may own the rest
+    PAUSED = "paused"  # the channel was paused before this row went: given back unsent
 
 
 @dataclass
@@ -62,6 +83,7 @@ class Lease:
 
     token: str
     until: dt.datetime
+    renewing: bool = False  # one renewal at a time, however many rows of it are in flight
 
 
 class Dispatcher:
@@ -82,7 +104,7 @@ class Dispatcher:
         rate: SendRate | None = None,
         wall: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        concurrency: int = 1,
+        concurrency: int = CONCURRENCY,
     ) -> None:
         self.sessions = sessions
         self.senders = dict(senders)
@@ -91,9 +113,14 @@ class Dispatcher:
         self.clock = clock
         self.jobs = list(jobs)
         self.rate: SendRate = rate or MemoryRate()
+        self.slots = SlotBook(self.rate)
         self.wall, self.sleep = wall, sleep
-        self.concurrency = max(concurrency, 1)  # rows of one claim in flight at once
+        self.concurrency = max(concurrency, 1)  # rows sent and not yet recorded, at most
         self._paused_until: dict[str, dt.datetime] = {}  # channel -> after a 429
+        self._paced: dict[str, float] = {}  # send key -> this process's next request, earliest
+        self._recent: dict[str, collections.deque[float]] = {}  # send key -> last starts
+        self._wires: dict[str, asyncio.Lock] = {}  # send key -> one request at a time (slow rates)
+        self.sent = 0  # rows delivered by this dispatcher so far
 
     # -- claiming --------------------------------------------------------------------------
     def claim(self) -> list[Claimed]:
@@ -113,25 +140,76 @@ class Dispatcher:
         """
         await asyncio.to_thread(self._run_jobs)
         claimed = await asyncio.to_thread(self.claim)
-        by_channel: dict[str, list[Claimed]] = {}
-        for row in claimed:
-            by_channel.setdefault(row.channel, []).append(row)
-        counts = await asyncio.gather(
-            *(self._deliver_channel(channel, rows) for channel, rows in by_channel.items())
-        )
-        return sum(counts)
+        if not claimed:
+            return 0
+        self._wires = {}  # locks belong to one event loop
+        marks, gate = self._marks(), asyncio.Semaphore(self.concurrency)
+        leases: dict[str, Lease] = {}
+
+        async def one(row: Claimed) -> Outcome:
+            async with gate:
+                lease = leases.setdefault(row.token, Lease(row.token, row.lease_until))
+                return await self._deliver(row, lease, marks)
+
+        outcomes = await asyncio.gather(*(one(row) for row in claimed))
+        return sum(1 for outcome in outcomes if outcome is Outcome.SENT)
 
     async def run_forever(self, interval: float = 1.0, stop: asyncio.Event | None = None) -> None:
-        """Keep draining until `stop` is set (or the task is cancelled)."""
+        """Keep draining until `stop` is set (or the task is cancelled): `concurrency` workers
+        send from a priority queue that the next claim refills when half a batch is left."""
         stop = stop or asyncio.Event()
-        while not stop.is_set():
+        self._wires, feed = {}, _Feed()
+        marks = self._marks()
+        workers = [asyncio.create_task(self._work(feed, marks)) for _ in range(self.concurrency)]
+        claimed_some = asyncio.Event()
+        jobs = asyncio.create_task(self._jobs_forever(stop, claimed_some, interval))
+        try:
+            while not stop.is_set():
+                try:
+                    claimed = await asyncio.to_thread(self.claim)
+                except Exception:  # a database hiccup must not end delivery for good
+                    log.exception("outbox claim failed; retrying")
+                    claimed = []
+                feed.put(claimed)
+                if not claimed:
+                    await wait_or_timeout(stop, interval)
+                    continue
+                claimed_some.set()
+                # After a full claim, claim again while half a batch is still to go (the next
+                # claim's latency is hidden); after a short one, once all of it is done.
+                await feed.wait_below(
+                    self.batch // 2 + 1 if len(claimed) >= self.batch else 1, stop
+                )
+            await feed.wait_below(1, None, timeout=10.0, give_back=self._give_back)
+        finally:
+            jobs.cancel()
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(jobs, *workers, return_exceptions=True)
+            await self._give_back(feed.take_all())
+            await marks.drain()
+
+    async def _work(self, feed: _Feed, marks: SentMarks) -> None:
+        while True:
+            row, lease = await feed.get()
             try:
-                sent = await self.run_once()
-            except Exception:  # a database hiccup must not end delivery for good
-                log.exception("outbox pass failed; retrying")
-                sent = 0
-            if not sent:
-                await wait_or_timeout(stop, interval)
+                await self._deliver(row, lease, marks)
+            except Exception:  # one row's surprise must not stop the worker
+                log.exception("outbox row %s: delivery raised", row.id)
+            finally:
+                feed.finished()
+
+    async def _jobs_forever(
+        self, stop: asyncio.Event, claimed: asyncio.Event, interval: float
+    ) -> None:
+        """The periodic jobs beside the workers: after each claim that found rows (the expander
+        must keep the outbox filled), at most every JOBS_WHILE_BUSY seconds, and at least every
+        `interval`."""
+        while not stop.is_set():
+            claimed.clear()
+            await asyncio.to_thread(self._run_jobs)
+            await wait_or_timeout(stop, JOBS_WHILE_BUSY)
+            await wait_or_timeout(claimed, max(interval - JOBS_WHILE_BUSY, 0.0))
 
     def _run_jobs(self) -> None:
         for job in self.jobs:
@@ -141,50 +219,45 @@ class Dispatcher:
             except Exception:  # one broken job must not stop message delivery
                 log.exception("outbox job %r failed", job)
 
+    def _marks(self) -> SentMarks:
+        async def commit(rows: Sequence[Claimed], ids: dict[int, str]) -> None:
+            now = self.clock()
+            await asyncio.to_thread(outbox_rows.mark_all_sent, self.sessions, rows, now, ids)
+
+        return SentMarks(commit)
+
+    async def _give_back(self, rows: list[Claimed]) -> None:
+        if rows:
+            await asyncio.to_thread(outbox_rows.release, self.sessions, rows)
+
     # -- sending ---------------------------------------------------------------------------
-    async def _deliver_channel(self, channel: str, rows: list[Claimed]) -> int:
-        """Send a claim's rows, `concurrency` at a time (a claim holds one row per chat, so
-        rows sent together never reorder one citizen's messages)."""
-        sender = self.senders[channel]
-        lease = Lease(rows[0].token, rows[0].lease_until)
-        sent = 0
-        for start in range(0, len(rows), self.concurrency):
-            window = rows[start : start + self.concurrency]
-            together = len(window) > 1  # then one commit marks the window's sent rows
-            ids: dict[int, str] = {}  # row id -> the platform's message id, when reported
-            outcomes = await asyncio.gather(
-                *(self._deliver_row(sender, row, lease, together, ids) for row in window)
-            )
-            done = [r for r, o in zip(window, outcomes, strict=True) if o is Outcome.SENT]
-            if together and done:
-                await asyncio.to_thread(
-                    outbox_rows.mark_all_sent, self.sessions, done, self.clock(), ids
-                )
-            sent += len(done)
-            if any(o in (Outcome.PAUSE, Outcome.LOST) for o in outcomes):
-                # A paused row has its own retry time; a lost one was not sent and goes back
-                # too (release only touches rows still carrying our claim token).
-                lost = [r for r, o in zip(window, outcomes, strict=True) if o is Outcome.LOST]
-                rest = rows[start + len(window) :]
-                await asyncio.to_thread(outbox_rows.release, self.sessions, lost + rest)
-                break
-        return sent
+    async def _deliver(self, row: Claimed, lease: Lease, marks: SentMarks) -> Outcome:
+        """Send one row (rows in flight together are of distinct chats: a claim holds one row
+        per chat, and a chat's next row is no head while this one is pending)."""
+        outcome = await self._deliver_row(self.senders[row.channel], row, lease, marks)
+        if outcome in (Outcome.LOST, Outcome.PAUSED):
+            # Not sent: back to the queue at once (release only touches rows still carrying
+            # our claim token, so a row another dispatcher took is left alone).
+            await self._give_back([row])
+        elif outcome is Outcome.SENT:
+            self.sent += 1
+        return outcome
 
     async def _deliver_row(
-        self,
-        sender: Sender,
-        row: Claimed,
-        lease: Lease,
-        defer: bool = False,
-        ids: dict[int, str] | None = None,
+        self, sender: Sender, row: Claimed, lease: Lease, marks: SentMarks
     ) -> Outcome:
-        ids = {} if ids is None else ids
+        message_id: str | None = None
         for part in range(row.parts_sent, len(row.replies)):
+            if self._paused(sender.channel):
+                return Outcome.PAUSED
             await self._throttle(sender)
+            if self._paused(sender.channel):  # a 429 came while we waited for the slot
+                return Outcome.PAUSED
             if not await self._hold(lease):
                 return Outcome.LOST
             try:
-                message_id = await sender.send(row.recipient, [row.replies[part]])
+                async with self._wire(sender):
+                    sent_id = await sender.send(row.recipient, [row.replies[part]])
             except DeliveryError as error:
                 await asyncio.to_thread(self._failed, sender.channel, row, error)
                 return Outcome.FAILED if error.retry_after is None else Outcome.PAUSE
@@ -193,8 +266,8 @@ class Dispatcher:
                 failure = DeliveryError(repr(error))
                 await asyncio.to_thread(self._failed, sender.channel, row, failure)
                 return Outcome.FAILED
-            if message_id is not None:
-                ids[row.id] = str(message_id)
+            if sent_id is not None:
+                message_id = str(sent_id)
             if part + 1 < len(row.replies):
                 until = self.clock() + self.lease
                 kept = await asyncio.to_thread(
@@ -202,32 +275,79 @@ class Dispatcher:
                 )
                 if not kept:
                     return Outcome.LOST
-                lease.until = until
-        if not defer:
-            await asyncio.to_thread(
-                outbox_rows.mark_sent, self.sessions, row, self.clock(), ids.get(row.id)
-            )
+                lease.until = max(lease.until, until)
+        try:
+            await marks.done(row, message_id)
+        except Exception:  # sent, not recorded: the lease runs out and it is sent again
+            log.exception("outbox row %s sent but not marked", row.id)
+            return Outcome.FAILED
         return Outcome.SENT
+
+    def _paused(self, channel: str) -> bool:
+        until = self._paused_until.get(channel)
+        return until is not None and until > self.clock()
 
     async def _hold(self, lease: Lease) -> bool:
         """Whether the lease still holds, renewed first when half of it has gone."""
         now = self.clock()
         if now >= lease.until:  # too slow: another dispatcher may own these rows now
             return False
-        if lease.until - now < self.lease / 2:
+        if lease.until - now < self.lease / 2 and not lease.renewing:
             until = now + self.lease
-            await asyncio.to_thread(outbox_rows.renew, self.sessions, lease.token, until)
-            lease.until = until
+            lease.renewing = True
+            try:
+                await asyncio.to_thread(outbox_rows.renew, self.sessions, lease.token, until)
+                lease.until = until
+            finally:
+                lease.renewing = False
         return True
 
     async def _throttle(self, sender: Sender) -> None:
+        """Wait for this message's send slot: from the block already booked (no I/O), else a
+        new block booked in the shared store (in a thread unless it is this process's)."""
         rate = sender.rate_per_second
         if rate <= 0:
             return
-        key = f"send:{sender.channel}"
-        wait = await asyncio.to_thread(self.rate.reserve, key, rate, self.wall())
+        key, now = f"send:{sender.channel}", self.wall()
+        wait = self.slots.take(key, rate, now)
+        if wait is None:
+            if isinstance(self.rate, MemoryRate):
+                wait = self.slots.book(key, rate, now)
+            else:
+                wait = await asyncio.to_thread(self.slots.book, key, rate, now)
         if wait > 0:
             await self.sleep(wait)
+
+    @contextlib.asynccontextmanager
+    async def _wire(self, sender: Sender) -> AsyncIterator[None]:
+        """Around one request to the platform, paced by when requests really go: at most
+        `rate` of this process's requests in any second (n in any n/rate seconds), and never
+        two closer than half a slot. Rows a stall (GIL, a slow commit) kept past their
+        booked slots may then catch up a little, but never put more than the rate into one
+        second of the platform's (a 429 costs a second's pause). While a slot is wider than
+        a round trip (under ONE_ON_THE_WIRE_BELOW msg/s) one request at a time, too: one
+        that reached the platform late is never overtaken by the next."""
+        rate = sender.rate_per_second
+        if rate <= 0:
+            yield
+            return
+        key = f"send:{sender.channel}"
+        serial = rate < ONE_ON_THE_WIRE_BELOW
+        lock = self._wires.setdefault(key, asyncio.Lock()) if serial else None
+        async with lock or contextlib.nullcontext():
+            now = self.wall()
+            start = max(now, self._paced.get(key, now))
+            recent = self._recent.setdefault(key, collections.deque())
+            n = max(1, math.floor(rate))
+            if len(recent) >= n:
+                start = max(start, recent[-n] + n / rate)
+            recent.append(start)
+            while len(recent) > n:
+                recent.popleft()
+            self._paced[key] = start + 0.5 / rate
+            if start > now:
+                await self.sleep(start - now)
+            yield
 
     # -- recording outcomes ----------------------------------------------------------------
     def _failed(self, channel: str, row: Claimed, error: DeliveryError) -> None:
@@ -240,6 +360,7 @@ class Dispatcher:
         elif error.retry_after is not None:
             status, when = PENDING, now + dt.timedelta(seconds=error.retry_after)
             self._paused_until[channel] = when
+            self.slots.forget(f"send:{channel}")
         elif attempts >= self.max_attempts:
             status, when = FAILED, now
         else:
@@ -247,3 +368,58 @@ class Dispatcher:
             status, when = PENDING, now + delay
         log.warning("outbox row %s to %s: %s -> %s", row.id, row.channel, error, status)
         outbox_rows.mark_failed(self.sessions, row, error, status, when)
+
+
+class _Feed:
+    """The claimed rows of `run_forever` waiting for a worker, urgent lane first, and how many
+    are claimed and not yet finished."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.PriorityQueue[tuple[int, int, Claimed, Lease]] = (
+            asyncio.PriorityQueue()
+        )
+        self.open = 0  # queued or in flight
+        self.changed = asyncio.Event()
+
+    def put(self, rows: Sequence[Claimed]) -> None:
+        leases: dict[str, Lease] = {}
+        for row in rows:
+            lease = leases.setdefault(row.token, Lease(row.token, row.lease_until))
+            self.queue.put_nowait((row.priority, row.id, row, lease))
+        self.open += len(rows)
+
+    async def get(self) -> tuple[Claimed, Lease]:
+        _, _, row, lease = await self.queue.get()
+        return row, lease
+
+    def finished(self) -> None:
+        self.open -= 1
+        self.changed.set()
+
+    def take_all(self) -> list[Claimed]:
+        """Empty the queue (stopping): the rows no worker has started."""
+        rows = []
+        while not self.queue.empty():
+            rows.append(self.queue.get_nowait()[2])
+        self.open -= len(rows)
+        return rows
+
+    async def wait_below(
+        self,
+        level: int,
+        stop: asyncio.Event | None,
+        timeout: float | None = None,
+        give_back: Callable[[list[Claimed]], Awaitable[None]] | None = None,
+    ) -> None:
+        """Until fewer than `level` rows are open, `stop` is set or `timeout` passes; with
+        `give_back`, the queued rows are handed back first (stopping: only those in flight
+        are waited for)."""
+        if give_back is not None:
+            await give_back(self.take_all())
+        deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
+        while self.open >= level and not (stop is not None and stop.is_set()):
+            left = 1.0 if deadline is None else deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            self.changed.clear()
+            await wait_or_timeout(self.changed, min(left, 1.0))

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -52,6 +53,14 @@ class OutboxMessage(Base):
         Index("ix_outbox_channel_recipient", "channel", "recipient"),
         Index("ix_outbox_chat_lane", "channel", "recipient", "status", "priority"),
         Index("ix_outbox_announcement_id_status", "announcement_id", "status"),
+        # The claim's scan: pending rows only, in claiming order (migration 0013).
+        Index(
+            "ix_outbox_pending_lane",
+            "priority",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, select, tuple_, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.delivery import DeliveryError
@@ -33,6 +33,7 @@ class Claimed:
     lease_until: dt.datetime
     token: str
     parts_sent: int = 0
+    priority: int = 0  # the lane (bot.outbox URGENT, CARD, BULK): smaller goes first
 
 
 CHAT_GAP = dt.timedelta(seconds=1)  # Telegram: about one message a second to one chat
@@ -132,6 +133,7 @@ def claim(
                 lease_until,
                 token,
                 r.parts_sent,
+                r.priority,
             )
             for r in rows
         ]
@@ -182,27 +184,43 @@ def mark_all_sent(
     rows: Sequence[Claimed],
     now: dt.datetime,
     message_ids: Mapping[int, str] | None = None,
-) -> None:
-    """These rows were delivered: one commit for all of them (rows sent together), with the
-    platform's message id of each row whose sender reported one."""
+) -> int:
+    """These rows were delivered: one UPDATE for all of them (rows sent together), matching
+    each (id, claim token) pair still pending, with the platform's message id of each row
+    whose sender reported one. Returns how many were still ours."""
+    if not rows:
+        return 0
     message_ids = message_ids or {}
+    pairs = [(row.id, row.token) for row in rows]
+    parts = {row.id: len(row.replies) for row in rows}
+    ids = {row.id: message_ids[row.id] for row in rows if row.id in message_ids}
+    key = OutboxMessage.id
     with sessions.begin() as session:
-        for row in rows:
-            done = session.execute(
-                update(OutboxMessage)
-                .where(owned(row))
-                .values(
-                    status=SENT,
-                    sent_at=now,
-                    attempts=OutboxMessage.attempts + 1,
-                    parts_sent=len(row.replies),
-                    lease_until=None,
-                    last_error=None,
-                    platform_message_id=message_ids.get(row.id),
-                )
+        done = session.execute(
+            update(OutboxMessage)
+            .where(
+                tuple_(OutboxMessage.id, OutboxMessage.claim_token).in_(pairs),
+                OutboxMessage.status == PENDING,
             )
-            if rowcount(done) != 1:
-                log.warning("outbox row %s was reclaimed while being sent", row.id)
+            .values(
+                status=SENT,
+                sent_at=now,
+                attempts=OutboxMessage.attempts + 1,
+                parts_sent=case(parts, value=key)
+                if len(set(parts.values())) > 1
+                else len(rows[0].replies),
+                lease_until=None,
+                last_error=None,
+                platform_message_id=case(ids, value=key, else_=None) if ids else None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        marked = rowcount(done)
+    if marked != len(rows):
+        log.warning(
+            "%d of %d outbox rows were reclaimed while being sent", len(rows) - marked, len(rows)
+        )
+    return marked
 
 
 def mark_failed(
@@ -234,9 +252,17 @@ def mark_failed(
 
 
 def release(sessions: sessionmaker[Session], rows: Sequence[Claimed]) -> None:
-    """Give rows back before their lease ends (paused channel, lease running out)."""
+    """Give rows back before their lease ends (paused channel, lease running out, stopping)."""
     if not rows:
         return
+    pairs = [(row.id, row.token) for row in rows]
     with sessions.begin() as session:
-        for row in rows:
-            session.execute(update(OutboxMessage).where(owned(row)).values(lease_until=None))
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                tuple_(OutboxMessage.id, OutboxMessage.claim_token).in_(pairs),
+                OutboxMessage.status == PENDING,
+            )
+            .values(lease_until=None)
+            .execution_options(synchronize_session=False)
+        )

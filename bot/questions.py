@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from sqlalchemy import insert
-
 from bot import followup, variant_text, variants
 from bot.answers import decline_text
 from bot.callbacks import record_id
@@ -15,6 +13,7 @@ from bot.menu import DETAIL, ENTRY, FORWARD, MENU, NONE_OF_THESE, entry_reply, p
 from bot.messages import Button, Reply
 from bot.models import AnswerRating, DialogueState, MessageLog, UnansweredQuestion, utcnow
 from bot.render import say, title
+from bot.sqlutil import insert_returning_id
 from bot.turn import Turn
 from knowledge.matcher import Match, Matcher
 
@@ -36,10 +35,6 @@ class LoggedQuestion:
     id: int
 
 
-# Append-only: a Core INSERT … RETURNING id, not an ORM object flushed by the unit of work.
-_LOG = insert(MessageLog).returning(MessageLog.id)
-
-
 def log_question(turn: Turn, match: Match) -> LoggedQuestion:
     """Record the question and what the matcher decided."""
     values = {
@@ -50,7 +45,8 @@ def log_question(turn: Turn, match: Match) -> LoggedQuestion:
         "score": match.score,
         "band": match.band,
     }
-    return LoggedQuestion(turn.session.connection().execute(_LOG, values).scalar_one())
+    # Append-only: an INSERT … RETURNING id, not an ORM object flushed by the unit of work.
+    return LoggedQuestion(insert_returning_id(turn.session, MessageLog, values))
 
 
 def answer_question(

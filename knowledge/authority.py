@@ -36,7 +36,8 @@ class Authorities:
         self.marked = _pattern([*bodies, *places])
         self.folded = _pattern(plain)
         self.places = frozenset(fold(p) for p in places)
-        self.turning = frozenset(fold(w) for w in listed("turning"))
+        self.turning = frozenset(tuple(fold(w).split()) for w in listed("turning"))
+        self.sending = frozenset(tuple(fold(w).split()) for w in listed("sending"))
         self.issuer = frozenset(fold(w) for w in listed("issuer"))
         self.articles = frozenset(fold(w) for w in listed("articles"))
         self.exceptions = _pattern(listed("except"))
@@ -56,7 +57,12 @@ class Authorities:
             while before and before[-1] in self.articles:
                 before.pop()
             last = before[-1] if before else ""
-            if last in self.issuer or (body in self.places and last not in self.turning):
+            turning = next((t for t in self.turning if tuple(before[-len(t) :]) == t), None)
+            # "(dịch học bạ) để gửi trường": who the paper is for, not whom the question asks
+            purpose = turning in self.sending and before[-len(turning) - 1 : -len(turning)] == [
+                "de"
+            ]
+            if last in self.issuer or (body in self.places and (turning is None or purpose)):
                 continue
             found.add(body)
         return frozenset(found)

@@ -17,6 +17,7 @@ from typing import Literal
 
 from knowledge.aspect import detect
 from knowledge.authority import Authorities
+from knowledge.decisive import DecisiveTerms
 from knowledge.english import English
 from knowledge.english import load_table as load_english
 from knowledge.index import Index, Scored
@@ -40,6 +41,8 @@ MATCH_CACHE = 2048  # matches kept (a few kB each)
 MATCH_CACHE_TEXT = 300  # longer texts are rarely asked twice: not kept
 VARIANT_CANDIDATES = 3  # a variant is looked for among this many leading in-scope topics
 VARIANT_RUNNER_UP = 0.5  # ... scoring at least this share of the best one's rank score
+VARIANT_FAR = 0.1  # ... or this share, when the leader's samples lack a trigger word and the
+# question names none of the leader's decisive terms (knowledge/decisive.py)
 VARIANT_MIN_COVER = 0.5  # ... whose own words (triggers included) account for the subject
 SUBJECT_ENOUGH = 0.5  # subject cover beyond this is no further evidence (narrative words)
 SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
@@ -136,6 +139,7 @@ class Matcher:
             (pair for words in vietnamese for pair in pairwise(words)),
         )
         self.variants = VariantFinder(list(kb.entries.values()), self.normaliser)
+        self.decisive = DecisiveTerms(kb, self.normaliser, self.subjects)
         self.authorities = Authorities()
         self.bodies = {  # the bodies each entry's own samples turn to
             e.id: frozenset(b for text in _texts(e) for b in self.authorities.named(text))
@@ -248,7 +252,7 @@ class Matcher:
         if self.authorities.named(text) - self.bodies[top.intent]:
             # It turns to a body the entry never speaks of (Sở …, tòa án, a shop): that body's
             # business, whatever words it shares with the entry. Never a confident answer.
-            return self._elsewhere(text, lang, score, ranked, in_scope, fit)
+            return self._elsewhere(text, lang, score, ranked, fit)
         paper = self._paper_elsewhere(text, lang, top.intent, ranked) if lang == "vi" else None
         if paper is not None:
             return Match(text, lang, "decline", None, score, redirect=paper, ranked=ranked)
@@ -258,11 +262,14 @@ class Matcher:
             return Match(text, lang, "answer", intent, score, ranked=ranked, variant=variant)
         lead = 100 * (top.score - in_scope[1].score) if len(in_scope) > 1 else 100.0
         clear = lead >= limits.margin and not self._ambiguous(about, in_scope, fit, lang)
-        if score >= limits.answer and clear:
+        rival = self.decisive.rival(self.normaliser.expand(about), in_scope)
+        if score >= limits.answer and clear and rival is None:
             return Match(text, lang, "answer", top.intent, score, ranked=ranked)
         if score >= limits.suggest:
             floor = top.score - 0.15
             options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
+            if rival is not None:  # it names the rival's matter as well: the citizen picks
+                options = (rival, *(o for o in options if o != rival))[:3]
             return Match(text, lang, "suggest", top.intent, score, options, ranked=ranked)
         return Match(text, lang, "decline", None, score, ranked=ranked)
 
@@ -297,20 +304,16 @@ class Matcher:
         lang: str,
         score: float,
         ranked: tuple[Scored, ...],
-        in_scope: list[Scored],
         fit: SubjectFit,
     ) -> Match:
         """A question for another body: declined with the first out-of-scope entry among the
-        candidates that fits it, else the leading topics offered (or a decline when weak)."""
+        candidates that fits it, else with the plain decline (hotline, offer to forward). Our
+        topics are not offered: what the citizen asks of that body is not what they explain."""
         for scored in ranked:
             entry = scored.intent
             if self.kb.entries[entry].out_of_scope and self._redirect_fits(text, entry, fit):
                 return Match(text, lang, "decline", None, score, redirect=entry, ranked=ranked)
-        if score < self.thresholds.suggest:
-            return Match(text, lang, "decline", None, score, ranked=ranked)
-        floor = in_scope[0].score - 0.15
-        options = tuple(s.intent for s in in_scope if s.score >= floor)[:3]
-        return Match(text, lang, "suggest", in_scope[0].intent, score, options, ranked=ranked)
+        return Match(text, lang, "decline", None, score, ranked=ranked)
 
     def _redirect_fits(self, text: str, redirect: str, fit: SubjectFit) -> bool:
         """A redirect is shown only when its own words account for the question's subject
@@ -323,12 +326,19 @@ class Matcher:
     def _variant(self, text: str, lang: str, in_scope: list[Scored]) -> tuple[str, str] | None:
         """(entry, variant) when the question names a variant of one of the leading topics."""
         words = self.normaliser.expand(text)
+        leader = in_scope[0].intent
         for scored in in_scope[:VARIANT_CANDIDATES]:
-            if scored.score < VARIANT_RUNNER_UP * in_scope[0].score:
+            if scored.score < VARIANT_FAR * in_scope[0].score:
                 break
-            variant = self.variants.find(scored.intent, words)
-            if variant is None:
+            hit = self.variants.named(scored.intent, words)
+            if hit is None:
                 continue
+            phrase, variant = hit
+            if scored.score < VARIANT_RUNNER_UP * in_scope[0].score and (
+                set(phrase) <= self.subjects.vocabulary[leader]
+                or self.decisive.names_own(leader, words)
+            ):
+                continue  # far behind: only when the leader neither names nor owns the matter
             if self.subject(text, scored.intent, lang).cover >= VARIANT_MIN_COVER:
                 return scored.intent, variant.id
         return None

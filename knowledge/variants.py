@@ -80,9 +80,15 @@ class VariantFinder:
 
     def find(self, entry_id: str, words: Sequence[str]) -> Variant | None:
         """The first variant of `entry_id` whose trigger phrase occurs in `words`."""
+        hit = self.named(entry_id, words)
+        return hit[1] if hit else None
+
+    def named(self, entry_id: str, words: Sequence[str]) -> tuple[tuple[str, ...], Variant] | None:
+        """The first (longest) trigger phrase of `entry_id` occurring in `words`, with its
+        variant."""
         for phrase, variant in self.triggers.get(entry_id, ()):
             if phrase and _contains(words, phrase):
-                return variant
+                return phrase, variant
         return None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,9 +34,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from bot.gateway import inbox_pg
 from bot.messages import Reply
 from bot.models import InboxItem, utcnow
 from bot.outbox import dump_replies, load_replies
+from bot.sqlutil import driver
 
 PENDING, CLAIMED, REPLIED, DONE, FAILED = "pending", "claimed", "replied", "done", "failed"
 OPEN = (PENDING, CLAIMED, REPLIED)  # not finished: blocks the citizen's later rows
@@ -121,10 +124,12 @@ def store_many(engine: Engine, updates: list[Update]) -> list[bool]:
     already stored, or given twice here, is new only the first time."""
     now = utcnow()
     first: dict[tuple[str, str], int] = {}
+    fresh: list[Update] = []
     rows = []
     for n, (channel, platform_id, citizen, payload) in enumerate(updates):
         if first.setdefault((channel, platform_id), n) != n:
             continue
+        fresh.append((channel, platform_id, citizen, payload))
         rows.append(
             {
                 "channel": channel,
@@ -137,8 +142,12 @@ def store_many(engine: Engine, updates: list[Update]) -> list[bool]:
             }
         )
     with single(engine).connect() as connection:
-        statement = _store_statement(engine.dialect.name)
-        inserted = {tuple(row) for row in connection.execute(statement, rows)}
+        raw = driver(connection)
+        if raw is not None:
+            inserted = inbox_pg.store(connection, raw, fresh, now)
+        else:
+            statement = _store_statement(engine.dialect.name)
+            inserted = {tuple(row) for row in connection.execute(statement, rows)}
     return [
         first[(channel, platform_id)] == n and (channel, platform_id) in inserted
         for n, (channel, platform_id, _citizen, _payload) in enumerate(updates)
@@ -154,6 +163,43 @@ def claim(
 ) -> list[Claim]:
     """Lease up to `limit` rows, each the oldest open row of its citizen; commit the lease."""
     now = now or utcnow()
+    token = uuid.uuid4().hex
+    rows: Sequence[Any]
+    with single(engine).connect() as connection:
+        raw = driver(connection)
+        if raw is not None:
+            values = {
+                "worker": worker[:64],
+                "token": token,
+                "until": now + lease,
+                "now": now,
+                "limit": limit,
+            }
+            rows = inbox_pg.claim(connection, raw, values)
+        else:
+            statement = _claim_statement(worker, token, limit, lease, now)
+            rows = connection.execute(statement).all()
+    claims = [
+        Claim(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            _aware(row[5]),
+            token,
+            row[6],
+            load_replies(row[7]) if row[7] is not None else None,
+        )
+        for row in rows
+    ]
+    return sorted(claims, key=lambda c: c.id)
+
+
+def _claim_statement(
+    worker: str, token: str, limit: int, lease: dt.timedelta, now: dt.datetime
+) -> Executable:
+    """SQLAlchemy's claim (SQLite; `bot.gateway.inbox_pg.CLAIM` on PostgreSQL)."""
     older = aliased(InboxItem)
     waits_for_older = exists().where(
         older.channel == InboxItem.channel,
@@ -169,8 +215,7 @@ def claim(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    token = uuid.uuid4().hex
-    statement = (
+    return (
         update(InboxItem)
         .where(InboxItem.id.in_(candidates))
         .values(
@@ -191,23 +236,6 @@ def claim(
             InboxItem.replies,
         )
     )
-    with single(engine).connect() as connection:
-        rows = connection.execute(statement).all()
-    claims = [
-        Claim(
-            row.id,
-            row.channel,
-            row.platform_id,
-            row.citizen,
-            row.payload,
-            _aware(row.received_at),
-            token,
-            row.attempts,
-            load_replies(row.replies) if row.replies is not None else None,
-        )
-        for row in rows
-    ]
-    return sorted(claims, key=lambda c: c.id)
 
 
 def save_replies(session: Session, held: Claim, replies: list[Reply]) -> None:
@@ -215,12 +243,16 @@ def save_replies(session: Session, held: Claim, replies: list[Reply]) -> None:
 
     Raises `LeaseLostError` (the caller rolls back the whole message) when the row is not ours.
     """
-    # On the session's connection: a Core statement, no ORM bookkeeping (the row is not loaded).
-    result = session.connection().execute(
-        _SAVE_REPLIES,
-        {"row_id": held.id, "token": held.token, "stored_replies": dump_replies(replies)},
-    )
-    if result.first() is None:
+    # On the session's connection: no ORM bookkeeping (the row is not loaded).
+    connection = session.connection()
+    stored = dump_replies(replies)
+    raw = driver(connection)
+    if raw is not None:
+        ours = inbox_pg.save_replies(connection, raw, held.id, held.token, stored)
+    else:
+        values = {"row_id": held.id, "token": held.token, "stored_replies": stored}
+        ours = connection.execute(_SAVE_REPLIES, values).first() is not None
+    if not ours:
         raise LeaseLostError(f"inbox row {held.id} was taken over")
 
 
@@ -229,8 +261,11 @@ def finish(engine: Engine, held: list[Claim], state: str = DONE) -> int:
     if not held:
         return 0
     pairs = [(c.id, c.token) for c in held]
-    values = {"held": pairs, "new_state": state, "at": utcnow()}
     with single(engine).connect() as connection:
+        raw = driver(connection)
+        if raw is not None:
+            return inbox_pg.finish(connection, raw, pairs, state, utcnow())
+        values = {"held": pairs, "new_state": state, "at": utcnow()}
         return connection.execute(_FINISH, values).rowcount
 
 

@@ -1,5 +1,8 @@
 """The shared state in PostgreSQL: each operation is one atomic statement (an upsert whose
-row lock orders concurrent workers), run in autocommit so it costs one round trip."""
+row lock orders concurrent workers), run in autocommit so it costs one round trip.
+
+The flood check runs for every message: it is written for psycopg and runs on the driver
+connection (`bot.sqlutil.run`), a third of SQLAlchemy's CPU."""
 
 from __future__ import annotations
 
@@ -8,20 +11,19 @@ import math
 from sqlalchemy import Connection, Engine, text
 
 from bot.shared.protocols import Verdict, Window
+from bot.sqlutil import driver, run
 
-_KEPT = "ARRAY(SELECT t FROM unnest(f.accepted) AS t WHERE t > :now - :seconds ORDER BY t)"
-_FLOOD = text(
-    f"""
+_KEPT = "ARRAY(SELECT t FROM unnest(f.accepted) AS t WHERE t > %(now)s - %(seconds)s ORDER BY t)"
+FLOOD = f"""
     INSERT INTO shared_flood AS f (key, accepted, rejected, updated_at)
-    VALUES (:key, ARRAY[CAST(:now AS double precision)], 0, :now)
+    VALUES (%(key)s, ARRAY[CAST(%(now)s AS double precision)], 0, %(now)s)
     ON CONFLICT (key) DO UPDATE SET
-        accepted = CASE WHEN cardinality({_KEPT}) < :limit
-                        THEN {_KEPT} || CAST(:now AS double precision) ELSE {_KEPT} END,
-        rejected = CASE WHEN cardinality({_KEPT}) < :limit THEN 0 ELSE f.rejected + 1 END,
-        updated_at = :now
+        accepted = CASE WHEN cardinality({_KEPT}) < %(limit)s
+                        THEN {_KEPT} || CAST(%(now)s AS double precision) ELSE {_KEPT} END,
+        rejected = CASE WHEN cardinality({_KEPT}) < %(limit)s THEN 0 ELSE f.rejected + 1 END,
+        updated_at = %(now)s
     RETURNING rejected
     """  # noqa: S608 - _KEPT is a constant; every value is a bound parameter
-)
 _RATE = text(
     """
     INSERT INTO shared_rates AS r (key, next_slot) VALUES (:key, :now + :interval)
@@ -64,8 +66,17 @@ class PostgresFlood(_Store):
         in the message's own transaction (one checkout, no extra round trips for BEGIN and
         COMMIT). The citizen's row stays locked until that commit, which costs nothing: one
         citizen's messages are handled one at a time anyway; a rollback forgets the count."""
-        values = {"key": self.prefix + key, "now": now, "seconds": window.seconds}
-        rejected = connection.execute(_FLOOD, {**values, "limit": window.limit}).scalar_one()
+        values = {
+            "key": self.prefix + key,
+            "now": float(now),
+            "seconds": float(window.seconds),
+            "limit": window.limit,
+        }
+        raw = driver(connection)
+        assert raw is not None, "PostgreSQL runs on psycopg"
+        row = run(connection, raw, FLOOD, values).fetchone()
+        assert row is not None, "an upsert with RETURNING gives its row"
+        rejected = row[0]
         return Verdict.ALLOW if rejected == 0 else Verdict.WARN if rejected == 1 else Verdict.DROP
 
     def prune(self, before: float) -> int:

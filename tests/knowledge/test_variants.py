@@ -109,6 +109,14 @@ def test_marriage_with_a_foreigner_never_gets_the_domestic_answer(
         ("bị mất thẻ căn cước thì làm lại thế nào", "can_cuoc", "mat_hong_cap_lai"),
         ("gia hạn tạm trú ở đâu", "tam_tru", "gia_han"),
         ("I want to marry a foreigner, how do we register", "ket_hon", "yeu_to_nuoc_ngoai"),
+        # the marriage entry leads far ahead, but its samples never say "nhận cha": the birth
+        # entry's variant is what is asked
+        (
+            "Vợ chồng em chưa đăng ký kết hôn, giờ anh ấy muốn làm thủ tục nhận cha cho cháu bé"
+            " thì cần giấy tờ gì?",
+            "khai_sinh",
+            "nhan_cha_me_con",
+        ),
     ],
 )
 def test_a_question_naming_a_variant_gets_it(
@@ -126,6 +134,12 @@ def test_a_question_naming_a_variant_gets_it(
         ("làm căn cước ở đâu", "can_cuoc"),
         ("đăng ký thường trú cho trẻ dưới 14 tuổi", "thuong_tru"),  # not the ID card's variant
         ("chứng thực bản sao giấy khai sinh cho trẻ em", "chung_thuc_ban_sao"),
+        # far behind, a variant whose trigger the leader's own samples use is not taken
+        (
+            "Dạ em bị mất bản chính giấy khai sinh, em muốn xin bản sao trích lục để đi làm hồ sơ"
+            " thì làm thế nào?",
+            "trich_luc_ho_tich",
+        ),
     ],
 )
 def test_ordinary_questions_get_the_general_answer(
