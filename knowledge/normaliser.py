@@ -90,6 +90,14 @@ class Normaliser:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self._phrases = sorted(lexicon.phrases.items(), key=lambda kv: -len(kv[0]))
+        # The phrases as `expand` looks for them: padded, with the first word a text must hold
+        # for the phrase to occur (None: looked for in every text), which is never one another
+        # phrase's wording brings in.
+        brought = {w for canonical in lexicon.phrases.values() for w in canonical.split()}
+        self._padded = [
+            (_first_word(phrase, brought), f" {phrase} ", f" {canonical} ")
+            for phrase, canonical in self._phrases
+        ]
         self._vocabulary: frozenset[str] = frozenset()
         self._neighbours: dict[str, list[str]] = {}
         self._repairs: dict[str, str] = {}
@@ -147,9 +155,10 @@ class Normaliser:
         if not self._phrases:
             return words
         joined = f" {' '.join(words)} "
-        for phrase, canonical in self._phrases:
-            if f" {phrase} " in joined:
-                joined = joined.replace(f" {phrase} ", f" {canonical} ")
+        typed = set(words)
+        for first, phrase, canonical in self._padded:
+            if (first is None or first in typed) and phrase in joined:
+                joined = joined.replace(phrase, canonical)
         return joined.split()
 
     def unteen(self, token: str) -> list[str]:
@@ -211,6 +220,13 @@ class Normaliser:
         }
         found = [c for c in pool if OSA.distance(word, c, score_cutoff=1) <= 1]
         return min(found) if found else word
+
+
+def _first_word(phrase: str, brought: set[str]) -> str | None:
+    """The word a text must have typed for `phrase` to occur in it, or None when the phrase may
+    occur anyway (its first word comes with another phrase's wording, or it has no words)."""
+    words = phrase.split()
+    return None if not words or words[0] in brought else words[0]
 
 
 def _one_dropped(word: str) -> set[str]:

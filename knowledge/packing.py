@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 BIGRAM_WEIGHT = 1.6
+DENSE_SHARE = 1 / 8  # an n-gram in more than this share of the intents gets a per-intent table
 
 
 @dataclass
@@ -46,14 +47,28 @@ class Packed:
     sample_start: array[int] = field(default_factory=lambda: array("I", [0]))
     sample_no: array[int] = field(default_factory=lambda: array("I"))
     sample_weight: array[float] = field(default_factory=lambda: array("d"))
+    sample_count: array[int] = field(default_factory=lambda: array("I"))  # samples per intent
+    unigram: array[int] = field(default_factory=lambda: array("i"))  # word number → id or -1
+    # n-grams in a large share of the intents: per intent, its centroid entry (-1 when absent)
+    dense: dict[int, array[int]] = field(default_factory=dict)
 
     def gram_id(self, gram: str) -> int:
         """The id of an n-gram ("word" or "left_right"), or -1 when the index never saw it."""
         left, bigram, right = gram.partition("_")
-        if left not in self.words or (bigram and right not in self.words):
+        return self.bigram_id(left, right) if bigram else self.unigram_id(gram)
+
+    def unigram_id(self, word: str) -> int:
+        """The id of a word's unigram, or -1 when the index never saw it as a content word."""
+        number = self.words.get(word)
+        return -1 if number is None else self.unigram[number]
+
+    def bigram_id(self, left: str, right: str) -> int:
+        """The id of the bigram "left_right", or -1 when the index never saw it."""
+        words = self.words
+        if left not in words or right not in words:
             return -1
-        key = _key(gram, self.words)
-        at = bisect_left(self.gram_keys, key)
+        key = (words[left] + 1) << 32 | words[right]
+        at = bisect_left(self.gram_keys, key, self.first_bigram)
         return at if at < len(self.gram_keys) and self.gram_keys[at] == key else -1
 
     def frequency(self, gram: int) -> int:
@@ -88,17 +103,28 @@ class _Counted:
 
 
 def pack(
-    intents: Iterable[list[list[str]]], vocabulary: Iterable[str], stopwords: frozenset[str]
+    intents: Iterable[list[list[str]]],
+    vocabulary: Iterable[str],
+    stopwords: frozenset[str],
+    posting_cap: int = 50,
 ) -> Packed:
-    """Pack each intent's sample questions (normalised words, read once) into arrays."""
+    """Pack each intent's sample questions (normalised words, read once) into arrays; n-grams
+    in more than `posting_cap` intents never select candidates (knowledge.index.POSTING_CAP)."""
     packed = Packed(words={w: n for n, w in enumerate(sorted(vocabulary))})
     counted = _count(intents, stopwords, packed.words)
     packed.gram_keys, frequency = _distinct(counted.distinct, len(packed.words))
     del counted.distinct
     packed.first_bigram = bisect_left(packed.gram_keys, 1 << 32)
+    packed.unigram = array("i", [-1]) * len(packed.words)
+    for gid in range(packed.first_bigram):  # a unigram's key is its word's number
+        packed.unigram[packed.gram_keys[gid]] = gid
     total = max(len(counted.intent_end), 1)
     packed.idf = array("d", (math.log(1 + total / df) for df in frequency))
     packed.unknown_idf = math.log(1 + total / 0.5)
+    # a sample's number within its intent, in the fewest bytes that hold the largest one
+    ends = counted.intent_end
+    most = max((b - a for a, b in itertools.pairwise([0, *ends])), default=0)
+    packed.sample_no = array("B" if most <= 1 << 8 else "H" if most <= 1 << 16 else "I")
     sample = 0
     for end in counted.intent_end:
         vectors = []
@@ -110,10 +136,12 @@ def pack(
             }
             vectors.append(_unit(_vector(counts, packed)))
             sample += 1
+        packed.sample_count.append(len(vectors))
         _pack_intent(packed, vectors)
     del counted
     packed.posting_start = array("I", accumulate(frequency, initial=0))
     packed.posting, packed.posting_entry = _postings(packed, len(frequency))
+    packed.dense = _dense(packed, total, posting_cap)
     return packed
 
 
@@ -209,6 +237,23 @@ def _postings(packed: Packed, total_grams: int) -> tuple[array[int], array[int]]
             entry[cursor[gram]] = k
             cursor[gram] += 1
     return posting, entry
+
+
+def _dense(packed: Packed, intents: int, posting_cap: int) -> dict[int, array[int]]:
+    """A per-intent table of centroid entries for each n-gram in more than DENSE_SHARE of the
+    intents and too common to select candidates (the search looks those up in candidates):
+    4 bytes per intent instead of a binary search per candidate."""
+    tables = {}
+    least = max(posting_cap, intents * DENSE_SHARE)
+    for gram in range(len(packed.posting_start) - 1):
+        start, end = packed.posting_start[gram], packed.posting_start[gram + 1]
+        if end - start <= least:
+            continue
+        table = array("i", [-1]) * intents
+        for position, k in zip(packed.posting[start:end], packed.posting_entry[start:end]):  # noqa: B905
+            table[position] = k
+        tables[gram] = table
+    return tables
 
 
 def _unit(vector: dict[int, float]) -> dict[int, float]:

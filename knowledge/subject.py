@@ -58,11 +58,7 @@ def _strip(
     words: Sequence[str], phrases: Iterable[tuple[str, ...]], keep: Iterable[tuple[str, ...]]
 ) -> list[tuple[str, bool]]:
     """The words left, each marked True when it belongs to a kept compound."""
-    by_first: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
-    for phrase in keep:
-        by_first.setdefault(phrase[0], []).append((phrase, True))
-    for phrase in phrases:
-        by_first.setdefault(phrase[0], []).append((phrase, False))
+    by_first = _by_first(phrases, keep)
     kept: list[tuple[str, bool]] = []
     position = 0
     while position < len(words):
@@ -76,6 +72,31 @@ def _strip(
             kept.append((words[position], False))
             position += 1
     return kept
+
+
+_Table = dict[str, list[tuple[tuple[str, ...], bool]]]
+_TABLES: dict[tuple[int, int], tuple[object, object, _Table]] = {}
+_TABLES_KEPT = 32
+
+
+def _by_first(phrases: Iterable[tuple[str, ...]], keep: Iterable[tuple[str, ...]]) -> _Table:
+    """The phrases (True: kept whole) by first word, kept phrases first. Built once per pair
+    of tuples (a model strips every question with the same ones), by identity: the tuples are
+    held with the table so that their ids stay theirs; other iterables are read afresh."""
+    key = (id(phrases), id(keep))
+    held = _TABLES.get(key)
+    if held is not None and held[0] is phrases and held[1] is keep:
+        return held[2]
+    by_first: _Table = {}
+    for phrase in keep:
+        by_first.setdefault(phrase[0], []).append((phrase, True))
+    for phrase in phrases:
+        by_first.setdefault(phrase[0], []).append((phrase, False))
+    if isinstance(phrases, tuple) and isinstance(keep, tuple):
+        if len(_TABLES) >= _TABLES_KEPT:  # models of knowledge bases reloaded since
+            _TABLES.clear()
+        _TABLES[key] = (phrases, keep, by_first)
+    return by_first
 
 
 class SubjectModel:
