@@ -42,6 +42,7 @@ GAP = 2.0
 VACUUM_EVERY = float(os.environ.get("BENCH_VACUUM_EVERY", "120"))  # s; when autovacuum is off
 PROGRESS_EVERY = float(os.environ.get("BENCH_PROGRESS_EVERY", "60"))  # s between progress lines
 CONCURRENCY = [0]  # rows in flight per dispatcher; 0: the product default
+BATCH = [0]  # rows per claim; 0: the product default
 SHARED = ["memory"]  # where the dispatchers book the send rate: memory, postgresql, redis://…
 
 
@@ -159,6 +160,7 @@ def worker(
     announcement_id: int,
     concurrency: int,
     shared: str = "memory",
+    batch: int = 0,
 ) -> None:
     """One dispatcher until the announcement is done; prints its peak memory as JSON.
     `shared`: where the send rate is booked (memory: this process only; postgresql or
@@ -198,7 +200,8 @@ def worker(
             return session.scalar(waiting.limit(1)) is None
 
     async def run() -> None:
-        request = JsonRequest(connection_pool_size=8)
+        # One connection per row in flight (a smaller pool caps the rate at pool / round trip).
+        request = JsonRequest(connection_pool_size=max(8, concurrency))
         async with Bot(token, base_url=base_url, request=request) as api:
             dispatcher = Dispatcher(
                 sessions,
@@ -206,6 +209,7 @@ def worker(
                 jobs=[Expander(), StatusCards()],
                 rate=rate_store,
                 **({"concurrency": concurrency} if concurrency else {}),
+                **({"batch": batch} if batch else {}),
             )
             stop = asyncio.Event()
             running = asyncio.create_task(dispatcher.run_forever(interval=0.05, stop=stop))
@@ -230,7 +234,7 @@ def worker(
 
 def _spawn(url: str, base_url: str, token: str, rate: float, announcement_id: int) -> Any:
     command = [sys.executable, __file__, "--worker", url, base_url, token, str(rate)]
-    command += [str(announcement_id), str(CONCURRENCY[0]), SHARED[0]]
+    command += [str(announcement_id), str(CONCURRENCY[0]), SHARED[0], str(BATCH[0])]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "ERROR"}
     return subprocess.Popen(  # noqa: S603 - our own interpreter and script
         command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
@@ -352,6 +356,7 @@ def phase(
         "send_rate_booked_in": SHARED[0].split("://")[0],
         "max_messages_in_any_1s": _busiest_second(times),
         "rows_in_flight": CONCURRENCY[0],
+        "rows_per_claim": BATCH[0],
         # The last process's CPU per message it sent: the capacity figure on a busy machine.
         "bot_cpu_ms_per_message_last_process": _cpu_per_message(cpu, accepted, killed_at),
         "wall_seconds": round(time.monotonic() - started, 1),
@@ -424,8 +429,17 @@ def _steady(times: list[float], rate: float, limit: float | None) -> dict[str, A
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        url, base_url, token, rate, announcement_id, concurrency, shared = sys.argv[2:9]
-        worker(url, base_url, token, float(rate), int(announcement_id), int(concurrency), shared)
+        url, base_url, token, rate, announcement_id, concurrency, shared, batch = sys.argv[2:10]
+        worker(
+            url,
+            base_url,
+            token,
+            float(rate),
+            int(announcement_id),
+            int(concurrency),
+            shared,
+            int(batch),
+        )
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--subscribers", type=int, default=100_000)
@@ -438,7 +452,10 @@ def main() -> int:
     parser.add_argument("--fast-rate", type=float, default=1000.0)
     parser.add_argument("--no-kill", action="store_true")
     parser.add_argument(
-        "--fast-concurrency", type=int, default=8, help="rows in flight in the fast phase"
+        "--fast-concurrency", type=int, default=32, help="rows in flight in the fast phase"
+    )
+    parser.add_argument(
+        "--fast-batch", type=int, default=250, help="rows per claim in the fast phase"
     )
     parser.add_argument(
         "--fast-processes", type=int, default=1, help="dispatcher processes in the fast phase"
@@ -466,7 +483,7 @@ def main() -> int:
         )
         print(json.dumps({"limited": limited}, ensure_ascii=False, indent=2), flush=True)
     if not args.skip_fast:
-        CONCURRENCY[0], SHARED[0] = args.fast_concurrency, args.shared
+        CONCURRENCY[0], SHARED[0], BATCH[0] = args.fast_concurrency, args.shared, args.fast_batch
         fast = phase(
             args.db,
             args.postgres_url,

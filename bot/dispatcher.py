@@ -251,20 +251,22 @@ class Dispatcher:
             if self._paused(sender.channel):
                 return Outcome.PAUSED
             await self._throttle(sender)
-            if self._paused(sender.channel):  # a 429 came while we waited for the slot
-                return Outcome.PAUSED
             if not await self._hold(lease):
                 return Outcome.LOST
             try:
                 async with self._wire(sender):
+                    if self._paused(sender.channel):  # a 429 came while this row waited
+                        return Outcome.PAUSED
                     sent_id = await sender.send(row.recipient, [row.replies[part]])
             except DeliveryError as error:
-                await asyncio.to_thread(self._failed, sender.channel, row, error)
+                if error.retry_after is not None:  # at once: rows not yet sent wait too
+                    self._pause(sender.channel, error.retry_after)
+                await asyncio.to_thread(self._failed, row, error)
                 return Outcome.FAILED if error.retry_after is None else Outcome.PAUSE
             except Exception as error:  # a sender bug: keep the row, retry later
                 log.exception("sender for %s raised unexpectedly", sender.channel)
                 failure = DeliveryError(repr(error))
-                await asyncio.to_thread(self._failed, sender.channel, row, failure)
+                await asyncio.to_thread(self._failed, row, failure)
                 return Outcome.FAILED
             if sent_id is not None:
                 message_id = str(sent_id)
@@ -282,6 +284,13 @@ class Dispatcher:
             log.exception("outbox row %s sent but not marked", row.id)
             return Outcome.FAILED
         return Outcome.SENT
+
+    def _pause(self, channel: str, seconds: float) -> None:
+        """The platform asked us to wait: no row of this channel goes before then (and the
+        rest of the booked block is stale)."""
+        until = self.clock() + dt.timedelta(seconds=seconds)
+        self._paused_until[channel] = max(self._paused_until.get(channel, until), until)
+        self.slots.forget(f"send:{channel}")
 
     def _paused(self, channel: str) -> bool:
         until = self._paused_until.get(channel)
@@ -350,7 +359,7 @@ class Dispatcher:
             yield
 
     # -- recording outcomes ----------------------------------------------------------------
-    def _failed(self, channel: str, row: Claimed, error: DeliveryError) -> None:
+    def _failed(self, row: Claimed, error: DeliveryError) -> None:
         attempts = row.attempts + 1
         now = self.clock()
         if error.held:
@@ -359,8 +368,6 @@ class Dispatcher:
             status, when = BLOCKED, now
         elif error.retry_after is not None:
             status, when = PENDING, now + dt.timedelta(seconds=error.retry_after)
-            self._paused_until[channel] = when
-            self.slots.forget(f"send:{channel}")
         elif attempts >= self.max_attempts:
             status, when = FAILED, now
         else:

@@ -8,8 +8,9 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import ColumnElement, Select, and_, case, select, tuple_, update
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, select, text, tuple_, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.delivery import DeliveryError
@@ -36,6 +37,11 @@ class Claimed:
     priority: int = 0  # the lane (bot.outbox URGENT, CARD, BULK): smaller goes first
 
 
+_TABLE = cast(Table, OutboxMessage.__table__)  # Core statements: no ORM overhead per row
+_CLAIMED_COLUMNS = [
+    _TABLE.c[name]
+    for name in ("id", "channel", "recipient", "payload", "attempts", "parts_sent", "priority")
+]
 CHAT_GAP = dt.timedelta(seconds=1)  # Telegram: about one message a second to one chat
 
 
@@ -108,21 +114,26 @@ def claim(
         if not ids:
             return []
         # The conditions are repeated so the UPDATE itself decides on SQLite, where the
-        # SELECT above ran before the write lock was taken.
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id.in_(ids),
-                OutboxMessage.status == PENDING,
-                (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),
+        # SELECT above ran before the write lock was taken. One statement leases the rows and
+        # returns what sending them needs (no ORM objects: the claim runs 20 times a second
+        # at 1,000 msg/s).
+        t = _TABLE.c
+        leased = (
+            session.connection()
+            .execute(
+                update(_TABLE)
+                .where(
+                    t.id.in_(ids),
+                    t.status == PENDING,
+                    (t.lease_until.is_(None)) | (t.lease_until < now),
+                )
+                .values(lease_until=lease_until, claim_token=token)
+                .returning(
+                    t.id, t.channel, t.recipient, t.payload, t.attempts, t.parts_sent, t.priority
+                )
             )
-            .values(lease_until=lease_until, claim_token=token)
+            .all()
         )
-        rows = session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token)
-            .order_by(OutboxMessage.priority, OutboxMessage.id)
-        ).all()
         return [
             Claimed(
                 r.id,
@@ -135,7 +146,7 @@ def claim(
                 r.parts_sent,
                 r.priority,
             )
-            for r in rows
+            for r in sorted(leased, key=lambda r: (r.priority, r.id))
         ]
 
 
@@ -179,47 +190,76 @@ def mark_sent(
     mark_all_sent(sessions, [row], now, {row.id: message_id} if message_id else None)
 
 
+# One compiled statement for every row marked sent, executed for many rows at once (the
+# driver pipelines them): no per-batch compiling of a CASE or an IN list.
+_MARK_SENT = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("row_id"),
+        _TABLE.c.claim_token == bindparam("token"),
+        _TABLE.c.status == PENDING,
+    )
+    .values(
+        status=SENT,
+        sent_at=bindparam("now"),
+        attempts=_TABLE.c.attempts + 1,
+        parts_sent=bindparam("parts"),
+        lease_until=None,
+        last_error=None,
+        platform_message_id=bindparam("message_id"),
+    )
+)
+
+_MARK_SENT_PG = text(
+    """
+    UPDATE outbox AS o SET status = 'sent', sent_at = :now, attempts = o.attempts + 1,
+        parts_sent = v.parts, lease_until = NULL, last_error = NULL,
+        platform_message_id = v.mid
+    FROM unnest(CAST(:ids AS integer[]), CAST(:tokens AS varchar[]),
+                CAST(:parts AS integer[]), CAST(:mids AS varchar[])) AS v(id, token, parts, mid)
+    WHERE o.id = v.id AND o.claim_token = v.token AND o.status = 'pending'
+    """
+)
+
+
 def mark_all_sent(
     sessions: sessionmaker[Session],
     rows: Sequence[Claimed],
     now: dt.datetime,
     message_ids: Mapping[int, str] | None = None,
 ) -> int:
-    """These rows were delivered: one UPDATE for all of them (rows sent together), matching
-    each (id, claim token) pair still pending, with the platform's message id of each row
-    whose sender reported one. Returns how many were still ours."""
+    """These rows were delivered: one commit for all of them (rows sent together), each
+    updated only while it is still ours (same claim token, still pending), with the
+    platform's message id of each row whose sender reported one. Returns how many were."""
     if not rows:
         return 0
     message_ids = message_ids or {}
-    pairs = [(row.id, row.token) for row in rows]
-    parts = {row.id: len(row.replies) for row in rows}
-    ids = {row.id: message_ids[row.id] for row in rows if row.id in message_ids}
-    key = OutboxMessage.id
+    params = [
+        {
+            "row_id": row.id,
+            "token": row.token,
+            "now": now,
+            "parts": len(row.replies),
+            "message_id": message_ids.get(row.id),
+        }
+        for row in rows
+    ]
     with sessions.begin() as session:
-        done = session.execute(
-            update(OutboxMessage)
-            .where(
-                tuple_(OutboxMessage.id, OutboxMessage.claim_token).in_(pairs),
-                OutboxMessage.status == PENDING,
-            )
-            .values(
-                status=SENT,
-                sent_at=now,
-                attempts=OutboxMessage.attempts + 1,
-                parts_sent=case(parts, value=key)
-                if len(set(parts.values())) > 1
-                else len(rows[0].replies),
-                lease_until=None,
-                last_error=None,
-                platform_message_id=case(ids, value=key, else_=None) if ids else None,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        marked = rowcount(done)
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":  # one statement, one round trip
+            arrays = {
+                "ids": [p["row_id"] for p in params],
+                "tokens": [p["token"] for p in params],
+                "parts": [p["parts"] for p in params],
+                "mids": [p["message_id"] for p in params],
+                "now": now,
+            }
+            marked = rowcount(connection.execute(_MARK_SENT_PG, arrays))
+        else:
+            marked = rowcount(connection.execute(_MARK_SENT, params))
     if marked != len(rows):
-        log.warning(
-            "%d of %d outbox rows were reclaimed while being sent", len(rows) - marked, len(rows)
-        )
+        lost = len(rows) - marked
+        log.warning("%d of %d outbox rows were reclaimed while being sent", lost, len(rows))
     return marked
 
 

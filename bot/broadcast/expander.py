@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -140,16 +140,21 @@ def _pending(session: Session, announcement_id: int) -> int:
 
 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
-    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING for many rows; how many went in."""
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING for many rows; how many went in.
+
+    One cached statement executed for all the rows (SQLAlchemy batches them into multi-row
+    INSERTs itself): compiling a VALUES list of 500 rows × 12 parameters on every batch was
+    the dispatcher's biggest CPU cost at 1,000 msg/s."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = OutboxMessage.__table__
+    assert isinstance(table, Table)
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id)
+    )
     inserted = 0
-    for start in range(0, len(rows), CHUNK):  # bound parameters per statement are limited
-        statement = (
-            insert(OutboxMessage)
-            .values(rows[start : start + CHUNK])
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(OutboxMessage.id)
-        )
-        inserted += len(session.execute(statement).all())
+    for start in range(0, len(rows), CHUNK):
+        inserted += len(session.execute(statement, rows[start : start + CHUNK]).all())
     return inserted

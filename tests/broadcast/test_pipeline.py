@@ -241,3 +241,34 @@ def test_an_urgent_row_claimed_later_goes_before_queued_announcement_rows(
     assert sorted(order) == sorted([f"sub{n}" for n in range(8)] + ["citizen0"])
     # Claimed when half the batch was left, it jumped the announcement rows still queued.
     assert order.index("citizen0") <= 6
+
+
+def test_marking_sent_together_touches_only_rows_still_ours(services: Services) -> None:
+    """One statement for many rows: each row by its own (id, claim token), with its own
+    message id; a row another claim took meanwhile is left as it is, and not counted."""
+    from sqlalchemy import select, update
+
+    from bot import outbox_rows
+    from bot.outbox import OutboxMessage
+
+    _queue(services, 3)
+    dispatcher = Dispatcher(services.sessions, {"console": RecordingSender("console")})
+    first, second, third = dispatcher.claim()
+    with services.sessions.begin() as session:  # the third was reclaimed by someone else
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == third.id).values(claim_token="other")
+        )
+    now = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
+    ids = {first.id: "501", third.id: "503"}
+    marked = outbox_rows.mark_all_sent(services.sessions, [first, second, third], now, ids)
+    assert marked == 2
+    with services.sessions() as session:
+        found = {
+            r.id: (r.status, r.platform_message_id, r.attempts)
+            for r in session.scalars(select(OutboxMessage))
+        }
+    assert found == {
+        first.id: ("sent", "501", 1),
+        second.id: ("sent", None, 1),
+        third.id: ("pending", None, 0),
+    }
