@@ -50,6 +50,8 @@ REDIRECT_MIN_COVER = 0.4  # share of the subject words a redirect's own samples 
 REDIRECT_MIN_PAIRS = 0.2  # ... and of the word pairs around them ("con nuôi" is not "chăn nuôi")
 # "sửa thông tin trên <giấy tờ>": the paper after these words is what the question is about
 _ON_PAPER = frozenset({"tren", "trong"})
+# "giấy xác nhận <gì>", "giấy chứng nhận <gì>": the word after them says which paper
+_PAPER_HEADS = frozenset({("xac", "nhan"), ("chung", "nhan")})
 
 
 _CLAUSE = re.compile(r"[,.;!?\n]")
@@ -256,6 +258,9 @@ class Matcher:
         paper = self._paper_elsewhere(text, lang, top.intent, ranked) if lang == "vi" else None
         if paper is not None:
             return Match(text, lang, "decline", None, score, redirect=paper, ranked=ranked)
+        if lang == "vi" and self._other_paper(about, top.intent):
+            # "giấy xác nhận số dư tài khoản": a paper the entry never names is not its own
+            return self._elsewhere(text, lang, score, ranked, fit)
         named = self._variant(text, lang, in_scope)
         if named is not None:
             intent, variant = named
@@ -297,6 +302,26 @@ class Matcher:
                 ):
                     return entry
         return None
+
+    def _other_paper(self, text: str, intent: str) -> bool:
+        """Whether the question names a "giấy xác nhận / chứng nhận <X>" whose X (a subject
+        word) the entry's own samples never put after those words, not even one letter off
+        ("tìn trạng" is a slip for "tình trạng")."""
+        expanded = self.normaliser.expand(text)
+        own = self.subjects.pairs.get(intent, frozenset())
+        for i in range(len(expanded) - 2):
+            if (expanded[i], expanded[i + 1]) not in _PAPER_HEADS:
+                continue
+            which = expanded[i + 2]
+            if not self.subjects.words((which,)):
+                continue  # boilerplate follows ("xác nhận ở đâu")
+            head = expanded[i + 1]
+            after = {b for a, b in own if a == head and self.subjects.words((b,))}
+            if which not in after and not (
+                len(which) > 2 and any(_one_letter_off(which, b) for b in after)
+            ):
+                return True
+        return False
 
     def _elsewhere(
         self,
@@ -342,6 +367,16 @@ class Matcher:
             if self.subject(text, scored.intent, lang).cover >= VARIANT_MIN_COVER:
                 return scored.intent, variant.id
         return None
+
+
+def _one_letter_off(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by adding, dropping or changing one letter."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _logit(p: float) -> float:
