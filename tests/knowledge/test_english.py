@@ -118,3 +118,14 @@ def test_common_english_names_of_a_procedure_are_known(
     # entry through the table's Vietnamese wording (data/english.yaml `terms`).
     words = matcher.normaliser.expand(question)
     assert matcher.match(question).intent == intent, words
+
+
+def test_complaining_of_too_many_messages_is_unsubscribing(matcher: Matcher) -> None:
+    # "messages", "alerts" name the subscription; being fed up with them is the way out of it,
+    # not the way in (data/english.yaml: huy nhan tin, lam phien).
+    for question in (
+        "the bot sends me too many messages about news",
+        "too many alerts every day, it is annoying",
+    ):
+        found = matcher.match(question)
+        assert (found.band, found.intent) == ("answer", "huy_dang_ky"), question
