@@ -109,6 +109,9 @@ def test_an_office_is_not_an_officer(matcher: Matcher) -> None:
         ("how to do police registration for my flat", "tam_tru"),
         ("how do I register my newborn", "khai_sinh"),
         ("can the commune notarize a document for me", "chung_thuc_ban_sao"),
+        ("where is the reception and results desk", "bo_phan_mot_cua"),
+        ("how to do a name change for my daughter", "cai_chinh_ho_tich"),
+        ("I have a grievance against the commune", "khieu_nai_to_cao"),
     ],
 )
 def test_common_english_names_of_a_procedure_are_known(
