@@ -48,6 +48,9 @@ SUBJECT_ENOUGH = 0.5  # subject cover beyond this is no further evidence (narrat
 SUBJECT_SHARE = 0.5  # share of a candidate's rank score that depends on covering the subject
 REDIRECT_MIN_COVER = 0.4  # share of the subject words a redirect's own samples must account for
 REDIRECT_MIN_PAIRS = 0.2  # ... and of the word pairs around them ("con nuôi" is not "chăn nuôi")
+# An English question half of whose subject (by weight) is words the knowledge base has never
+# seen is about something the English table does not know: offered, never answered outright.
+ENGLISH_UNKNOWN_MAX = 0.5
 # "sửa thông tin trên <giấy tờ>": the paper after these words is what the question is about
 _ON_PAPER = frozenset({"tren", "trong"})
 # "giấy xác nhận <gì>", "giấy chứng nhận <gì>": the word after them says which paper
@@ -267,6 +270,7 @@ class Matcher:
             return Match(text, lang, "answer", intent, score, ranked=ranked, variant=variant)
         lead = 100 * (top.score - in_scope[1].score) if len(in_scope) > 1 else 100.0
         clear = lead >= limits.margin and not self._ambiguous(about, in_scope, fit, lang)
+        clear = clear and not (lang == "en" and fit.unknown >= ENGLISH_UNKNOWN_MAX)
         rival = self.decisive.rival(self.normaliser.expand(about), in_scope)
         if score >= limits.answer and clear and rival is None:
             return Match(text, lang, "answer", top.intent, score, ranked=ranked)
