@@ -113,7 +113,8 @@ class Assistant:
         self.action(menu.DETAIL, self._show_detail)
         self.action(menu.CHOICE, lambda turn, arg: [menu.out_of_range(turn.kb, turn.lang, arg)])
         self.flow(questions.RatingCommentFlow())
-        self.text_hook(SmallTalk.load().reply)
+        self.smalltalk = SmallTalk.load()
+        self.text_hook(self.smalltalk.reply)
         self.text_hook(bare_number)
 
     # -- entry point -----------------------------------------------------------------------
@@ -222,7 +223,11 @@ class Assistant:
         return self._detect(inbound.text) or menu_language
 
     def _detect(self, text: str) -> str | None:
-        """'vi' or 'en' for a message long enough to tell, else None."""
+        """'vi' or 'en' for a message long enough to tell, else None. Small talk never sets
+        the conversation's language ("haha 😂" or "ok" carry none; a "thanks" is answered in
+        English by the small-talk reply itself without turning the menus English)."""
+        if self.smalltalk.classify(text) is not None:
+            return None
         if len(text.split()) < LANGUAGE_MIN_WORDS:
             return None
         return "vi" if self.matcher.language.detect(text) == "vi" else "en"

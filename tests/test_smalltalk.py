@@ -142,6 +142,12 @@ def test_laughter_and_emoji_keep_the_conversation_language(services: Services) -
         [reply] = ask(services, text)
         assert not reply.text.startswith(("😊 If", "OK")), (text, reply.text)
         assert "Ông/Bà" in reply.text or "ạ" in reply.text, (text, reply.text)
+    for text in ("haha 😂", "ok ok"):  # before any question: still no language chosen
+        [reply] = ask(services, text, user="u3")
+        assert "If you have a question" not in reply.text, (text, reply.text)
+    [reply] = ask(services, "cho hỏi làm căn cước ở đâu", user="u3")
+    assert "📌" in reply.text
+    assert "Menu chính" in str(reply.all_buttons())
     ask(services, "How do I get an ID card?", user="u2")
     [reply] = ask(services, "haha 😂", user="u2")
     assert "If you have a question" in reply.text
