@@ -91,16 +91,9 @@ Binder = Callable[[dict[str, Any]], dict[str, Any]]
 @functools.cache
 def _pg_insert(model: type[DeclarativeBase], columns: tuple[str, ...]) -> tuple[str, Binder]:
     """INSERT ... RETURNING id for psycopg, and what turns given values into its parameters."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    bind = _binder(table, columns)
-    names = [*columns, *(c.key for c in _defaulted(table, columns))]
+    table, sql, bind = _pg_values(model, columns)
     (key,) = (c.key for c in table.primary_key)
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)})"  # noqa: S608 - names of the model
-        f" VALUES ({', '.join(f'%({n})s' for n in names)}) RETURNING {key}"
-    )
-    return sql, bind
+    return f"{sql} RETURNING {key}", bind
 
 
 @functools.cache
@@ -108,17 +101,24 @@ def _pg_upsert(
     model: type[DeclarativeBase], keys: tuple[str, ...], columns: tuple[str, ...]
 ) -> tuple[str, Binder]:
     """`upsert`'s statement for psycopg (the same as `_upsert` compiles to)."""
+    _table, sql, bind = _pg_values(model, columns)
+    changed = ", ".join(f"{n} = excluded.{n}" for n in columns if n not in keys)
+    return f"{sql} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {changed}", bind
+
+
+def _pg_values(
+    model: type[DeclarativeBase], columns: tuple[str, ...]
+) -> tuple[Table, str, Binder]:
+    """The model's table, `INSERT INTO t (given columns and Python-defaulted ones) VALUES (…)`
+    with psycopg placeholders, and the binder of its parameters."""
     table = model.__table__
     assert isinstance(table, Table)
-    bind = _binder(table, columns)
     names = [*columns, *(c.key for c in _defaulted(table, columns))]
-    changed = ", ".join(f"{n} = excluded.{n}" for n in columns if n not in keys)
     sql = (
         f"INSERT INTO {table.name} ({', '.join(names)})"  # noqa: S608 - names of the model
         f" VALUES ({', '.join(f'%({n})s' for n in names)})"
-        f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {changed}"
     )
-    return sql, bind
+    return table, sql, _binder(table, columns)
 
 
 def _defaulted(table: Table, given: tuple[str, ...]) -> list[Column[Any]]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Literal
 
+from rapidfuzz.distance import Levenshtein
+
 from knowledge.aspect import detect
 from knowledge.authority import Authorities
 from knowledge.decisive import DecisiveTerms
@@ -374,13 +376,8 @@ class Matcher:
 
 
 def _one_letter_off(a: str, b: str) -> bool:
-    """Whether `a` becomes `b` by adding, dropping or changing one letter."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return a == b
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+    """Whether `a` becomes `b` by adding, dropping or changing at most one letter."""
+    return Levenshtein.distance(a, b, score_cutoff=1) <= 1
 
 
 def _logit(p: float) -> float:

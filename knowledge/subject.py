@@ -44,6 +44,22 @@ def load_generic(
     return tuple(sorted((p for p in phrases if p), key=lambda p: (-len(p), p)))
 
 
+PhraseTable = dict[str, list[tuple[tuple[str, ...], bool]]]
+
+
+def phrase_table(
+    phrases: Iterable[tuple[str, ...]], keep: Iterable[tuple[str, ...]] = ()
+) -> PhraseTable:
+    """The phrases (True: kept whole) by first word, kept phrases first: built once per set of
+    phrases (a `SubjectModel` builds its own at start-up)."""
+    table: PhraseTable = {}
+    for phrase in keep:
+        table.setdefault(phrase[0], []).append((phrase, True))
+    for phrase in phrases:
+        table.setdefault(phrase[0], []).append((phrase, False))
+    return table
+
+
 def strip_phrases(
     words: Sequence[str],
     phrases: Iterable[tuple[str, ...]],
@@ -51,18 +67,15 @@ def strip_phrases(
 ) -> list[str]:
     """`words` with every occurrence of the phrases removed (longest phrase first); a `keep`
     phrase (a compound made of boilerplate words, "thông báo", "xã hội") stays whole."""
-    return [word for word, _ in _strip(words, phrases, keep)]
+    return [word for word, _ in _strip(words, phrase_table(phrases, keep))]
 
 
-def _strip(
-    words: Sequence[str], phrases: Iterable[tuple[str, ...]], keep: Iterable[tuple[str, ...]]
-) -> list[tuple[str, bool]]:
+def _strip(words: Sequence[str], table: PhraseTable) -> list[tuple[str, bool]]:
     """The words left, each marked True when it belongs to a kept compound."""
-    by_first = _by_first(phrases, keep)
     kept: list[tuple[str, bool]] = []
     position = 0
     while position < len(words):
-        for phrase, keeps in by_first.get(words[position], ()):
+        for phrase, keeps in table.get(words[position], ()):
             if tuple(words[position : position + len(phrase)]) == phrase:
                 if keeps:
                     kept.extend((word, True) for word in phrase)
@@ -72,31 +85,6 @@ def _strip(
             kept.append((words[position], False))
             position += 1
     return kept
-
-
-_Table = dict[str, list[tuple[tuple[str, ...], bool]]]
-_TABLES: dict[tuple[int, int], tuple[object, object, _Table]] = {}
-_TABLES_KEPT = 32
-
-
-def _by_first(phrases: Iterable[tuple[str, ...]], keep: Iterable[tuple[str, ...]]) -> _Table:
-    """The phrases (True: kept whole) by first word, kept phrases first. Built once per pair
-    of tuples (a model strips every question with the same ones), by identity: the tuples are
-    held with the table so that their ids stay theirs; other iterables are read afresh."""
-    key = (id(phrases), id(keep))
-    held = _TABLES.get(key)
-    if held is not None and held[0] is phrases and held[1] is keep:
-        return held[2]
-    by_first: _Table = {}
-    for phrase in keep:
-        by_first.setdefault(phrase[0], []).append((phrase, True))
-    for phrase in phrases:
-        by_first.setdefault(phrase[0], []).append((phrase, False))
-    if isinstance(phrases, tuple) and isinstance(keep, tuple):
-        if len(_TABLES) >= _TABLES_KEPT:  # models of knowledge bases reloaded since
-            _TABLES.clear()
-        _TABLES[key] = (phrases, keep, by_first)
-    return by_first
 
 
 class SubjectModel:
@@ -114,6 +102,10 @@ class SubjectModel:
         if normaliser.english is not None:  # English questions are stemmed: so is boilerplate
             english |= {tuple(normaliser.english.rewrite(p)) for p in english}
         self.english = tuple(sorted((p for p in english if p), key=lambda p: -len(p)))
+        self._tables = {
+            "vi": phrase_table(self.phrases, self.compounds),
+            "en": phrase_table(self.english),
+        }
         self.stopwords = kb.lexicon.stopwords
         self.normaliser = normaliser
         self.vocabulary = {e.id: self._entry_words(e) for e in kb.entries.values()}
@@ -179,10 +171,7 @@ class SubjectModel:
     def words(self, expanded: Sequence[str], lang: str = "vi") -> tuple[str, ...]:
         """The subject words of an expanded (folded, abbreviation-expanded) question; English
         questions also drop the English function words that fold like Vietnamese words."""
-        if lang == "en":
-            content = _strip(expanded, self.english, ())
-        else:
-            content = _strip(expanded, self.phrases, self.compounds)
+        content = _strip(expanded, self._tables["en" if lang == "en" else "vi"])
         return tuple(
             w for w, whole in content if whole or (w not in self.stopwords and not w.isdigit())
         )

@@ -125,6 +125,18 @@ def test_at_a_slow_rate_one_request_is_on_the_wire_at_a_time(services: Services)
     assert most[0] == 4
 
 
+async def _run_until_sent(dispatcher: Dispatcher, sender: RecordingSender, count: int) -> None:
+    """`run_forever` until `count` rows were sent (or 10 s), then stopped."""
+    stop = asyncio.Event()
+    running = asyncio.create_task(dispatcher.run_forever(interval=0.05, stop=stop))
+    for _ in range(200):
+        if len(sender.sent) == count:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await running
+
+
 def _claimed(n: int) -> Claimed:
     return Claimed(n, "console", f"u{n}", [Reply("x")], 0, dt.datetime.now(dt.UTC), "t")
 
@@ -192,17 +204,7 @@ def test_the_next_claim_is_made_while_the_current_one_is_still_being_sent(
 
     sender.send = send  # type: ignore[method-assign]
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        running = asyncio.create_task(dispatcher.run_forever(interval=0.05, stop=stop))
-        for _ in range(200):
-            if len(sender.sent) == 12:
-                break
-            await asyncio.sleep(0.05)
-        stop.set()
-        await running
-
-    asyncio.run(main())
+    asyncio.run(_run_until_sent(dispatcher, sender, 12))
     assert len(sender.sent) == 12
     # The first claim's last row went after the second claim was made (half a batch left).
     assert claims_at_send[3] == 2
@@ -226,17 +228,7 @@ def test_an_urgent_row_claimed_later_goes_before_queued_announcement_rows(
 
     sender.send = send  # type: ignore[method-assign]
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        running = asyncio.create_task(dispatcher.run_forever(interval=0.05, stop=stop))
-        for _ in range(200):
-            if len(sender.sent) == 9:
-                break
-            await asyncio.sleep(0.05)
-        stop.set()
-        await running
-
-    asyncio.run(main())
+    asyncio.run(_run_until_sent(dispatcher, sender, 9))
     order = [who for who, _ in sender.sent]
     assert sorted(order) == sorted([f"sub{n}" for n in range(8)] + ["citizen0"])
     # Claimed when half the batch was left, it jumped the announcement rows still queued.
